@@ -18,6 +18,7 @@ And the heat map as a PNG file.  Standard library only.
 """
 
 import argparse
+import math
 import os
 import re
 import shutil
@@ -245,7 +246,8 @@ def fmt_mib(b):
     return '%.1f' % (b / MIB)
 
 
-def print_heatmap(out, term, rows, bins, t0, row_secs, lo, hi, ncols, truth):
+def print_heatmap(out, term, rows, bins, t0, origin, row_secs, lo, hi, ncols,
+                  truth):
     out.write(term.bold('(a) Heat map: address (columns, %s MiB from 0x%x, '
                         '%s MiB a column) x time (rows, %.2g s each)\n'
                         % (fmt_mib(hi - lo), lo, '%.2f' % ((hi - lo) / ncols
@@ -270,7 +272,7 @@ def print_heatmap(out, term, rows, bins, t0, row_secs, lo, hi, ncols, truth):
         cells = term.cells(b) if b else '?' * ncols
         wss = rows[i] and sum(s.wss() for s in rows[i]) / len(rows[i])
         out.write('%6.1fs|%s%s|%s\n'
-                  % (t - t0, cells, term.reset(),
+                  % (t - origin, cells, term.reset(),
                      ' wss %s MiB' % fmt_mib(wss) if rows[i] else ''))
     step = (hi - lo) / MIB / 4
     axis = ''
@@ -281,7 +283,7 @@ def print_heatmap(out, term, rows, bins, t0, row_secs, lo, hi, ncols, truth):
     out.write('%7s%s  MiB into the buffer\n\n' % ('', axis))
 
 
-def print_wss(out, term, rows, t0, row_secs, height=8):
+def print_wss(out, term, rows, t0, origin, row_secs, height=8):
     vals = [sum(s.wss() for s in r) / len(r) if r else 0 for r in rows]
     # Fold to at most 100 columns.
     k = max(1, (len(vals) + 99) // 100)
@@ -310,8 +312,11 @@ def print_wss(out, term, rows, t0, row_secs, height=8):
             if lvl in (height, height // 2) else ''
         out.write('%11s |%s\n' % (label, line))
     out.write('%11s +%s\n' % ('0 MiB', '-' * len(cols)))
-    dur = len(vals) * row_secs
-    out.write('%12s0s%s%.0fs\n\n' % ('', ' ' * max(0, len(cols) - 5), dur))
+    first = '%gs' % round(t0 - origin, 1)
+    last = '%gs' % round(t0 + len(vals) * row_secs - origin, 1)
+    out.write('%12s%s%s%s\n\n' % ('', first,
+                                  ' ' * max(1, len(cols) - len(first) -
+                                            len(last)), last))
 
 
 def print_phases(out, term, snaps, truth, max_acc, settle):
@@ -403,7 +408,7 @@ class Canvas:
             f.write(png)
 
 
-def write_png(path, snaps, t0, t1, lo, hi, max_acc, truth, width=480):
+def write_png(path, snaps, origin, lo, hi, max_acc, truth, width=480):
     """One pixel row per snapshot (taller if few), WSS bars on the right."""
     per = max(1, min(4, 600 // max(1, len(snaps))))
     left, top, gap, wssw = 44, 12, 10, 120
@@ -432,9 +437,13 @@ def write_png(path, snaps, t0, t1, lo, hi, max_acc, truth, width=480):
         cv.rect(left - 6, y, 6, 1, (0, 0, 0))
         cv.text(2, y + 2, 'p%d' % n)
     # Time labels every ~5 s, on the right of the WSS bars.
+    t0, t1 = snaps[0].t, snaps[-1].t
     step = 5 if t1 - t0 > 12 else 1
-    for k in range(0, int(t1 - t0) + 1, step):
-        idx = sum(1 for s in snaps if s.t < t0 + k)
+    for k in range(int((t0 - origin) // step * step), int(t1 - origin) + 1,
+                   step):
+        idx = sum(1 for s in snaps if s.t < origin + k)
+        if idx == 0 and k != 0:
+            continue
         y = top + idx * per
         if idx < len(snaps):
             cv.rect(left + mapw, y, 4, 1, (0, 0, 0))
@@ -525,13 +534,12 @@ def main(argv=None):
     t0 = snaps[0].t
     t1 = snaps[-1].t + 1e-6
     if truth and truth['phases']:
-        if truth['phases'][0][1] > t1 or (truth['end'] or t0) < t0:
+        if truth['phases'][0][1] > t1 or (truth['end'] or t1) < t0:
             print('heatmap: warning: the trace (%.1f-%.1f s) and the '
                   'workload\'s phases (%.1f s on) do not overlap; clocks '
                   'differ?' % (t0, t1, truth['phases'][0][1]),
                   file=sys.stderr)
-        else:
-            t0 = min(t0, truth['phases'][0][1])
+            truth['phases'] = []
 
     color = args.color == 'always' or (args.color == 'auto' and
                                        out.isatty() and
@@ -544,6 +552,9 @@ def main(argv=None):
     row_secs = args.row_secs
     if row_secs <= 0:
         row_secs = max(0.5, round((t1 - t0) / 40 * 2) / 2)
+    # Time 0 is the start of the first phase; rows are aligned on it.
+    origin = truth['phases'][0][1] if truth and truth['phases'] else t0
+    t0 = origin - math.ceil(max(0.0, origin - t0) / row_secs) * row_secs
 
     out.write(term.bold('DAMON demo: %d snapshots of target %d over %.1f s; '
                         'max nr_accesses %d' % (len(snaps), tid, t1 - t0,
@@ -557,8 +568,9 @@ def main(argv=None):
 
     rows = rows_of(snaps, t0, t1, row_secs)
     bins = [mean_bins(r, lo, hi, ncols, max_acc) for r in rows]
-    print_heatmap(out, term, rows, bins, t0, row_secs, lo, hi, ncols, truth)
-    print_wss(out, term, rows, t0, row_secs)
+    print_heatmap(out, term, rows, bins, t0, origin, row_secs, lo, hi, ncols,
+                  truth)
+    print_wss(out, term, rows, t0, origin, row_secs)
 
     rc = 0
     if truth and truth['phases']:
@@ -577,7 +589,7 @@ def main(argv=None):
         out.write('(c) no ground truth: hot ranges not compared\n\n')
 
     try:
-        w, h = write_png(png, snaps, t0, t1, lo, hi, max_acc, truth)
+        w, h = write_png(png, snaps, origin, lo, hi, max_acc, truth)
         out.write('Heat map PNG (%dx%d): %s\n' % (w, h, os.path.abspath(png)))
     except OSError as e:
         print('heatmap: %s: %s' % (png, e), file=sys.stderr)
