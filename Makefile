@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# Front door of the DAMON harness: each target runs a script in dev/.
+# Variables: DEBUG=1 (debug kernel), KSRC=/path (another 6.12 source tree),
+# VM_MEM, VM_SMP, VM_TIMEOUT (see dev/vm.sh), JOBS.
+
+export DEBUG KSRC
+.NOTPARALLEL:
+.PHONY: all help tree kernel kunit selftests lint check run shell vm clean distclean
+
+all: help
+
+help:
+	@echo 'make run          boot the patched kernel and run the DAMON demo'
+	@echo 'make check        lint + kunit + selftests + selftests DEBUG=1 (CI)'
+	@echo 'make tree         (re)create .build/linux: 6.12 minus stock DAMON, plus ours'
+	@echo 'make kernel       build the test-VM kernel (.build/vm; DEBUG=1: .build/vm-debug)'
+	@echo 'make kunit        KUnit suites on UML'
+	@echo 'make selftests    damon kselftests in the VM (DEBUG=1 on the debug kernel)'
+	@echo 'make lint         checkpatch --strict, kernel-doc -Wall, W=1 C=2 build'
+	@echo 'make shell        interactive shell in the VM'
+	@echo 'make vm CMD="..." run one command in the VM'
+	@echo 'make clean        remove build output except the source tree and ccache'
+
+tree:
+	@dev/tree.sh
+
+kernel: tree
+	@dev/kernel.sh
+
+kunit: tree
+	@dev/kunit.sh
+
+selftests: kernel
+	@dev/selftests.sh
+
+lint: kernel
+	@dev/lint.sh
+
+check:
+	@dev/check.sh
+
+run: kernel
+	@dev/run.sh
+
+shell: kernel
+	@dev/vm.sh
+
+vm: kernel
+	@test -n "$(CMD)" || { echo 'usage: make vm CMD="command"' >&2; exit 2; }
+	@dev/vm.sh sh -c '$(CMD)'
+
+clean:
+	rm -rf .build/vm .build/vm-debug .build/kunit .build/share .build/logs
+
+distclean:
+	rm -rf .build
