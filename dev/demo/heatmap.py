@@ -296,26 +296,28 @@ def print_wss(out, term, rows, t0, origin, row_secs, height=8):
         out.write('    no region was ever accessed\n\n')
         return
     blocks = ' ▁▂▃▄▅▆▇█' if term.color else None
+    wide = max(1, 60 // len(cols))
     for lvl in range(height, 0, -1):
         line = ''
         for v in cols:
             h = v / top * height
             if h >= lvl:
-                line += blocks[8] if blocks else '#'
+                c = blocks[8] if blocks else '#'
             elif h > lvl - 1 and blocks:
-                line += blocks[int((h - lvl + 1) * 8)]
+                c = blocks[int((h - lvl + 1) * 8)]
             elif h > lvl - 1 and h - lvl + 1 >= 0.5:
-                line += '.'
+                c = '.'
             else:
-                line += ' '
+                c = ' '
+            line += c * wide
         label = '%7s MiB' % fmt_mib(top * lvl / height) \
             if lvl in (height, height // 2) else ''
         out.write('%11s |%s\n' % (label, line))
-    out.write('%11s +%s\n' % ('0 MiB', '-' * len(cols)))
+    out.write('%11s +%s\n' % ('0 MiB', '-' * len(cols) * wide))
     first = '%gs' % round(t0 - origin, 1)
     last = '%gs' % round(t0 + len(vals) * row_secs - origin, 1)
     out.write('%12s%s%s%s\n\n' % ('', first,
-                                  ' ' * max(1, len(cols) - len(first) -
+                                  ' ' * max(1, len(cols) * wide - len(first) -
                                             len(last)), last))
 
 
@@ -481,7 +483,7 @@ def main(argv=None):
                     help='heat map columns (default: 80, less on a narrow '
                     'terminal)')
     ap.add_argument('--row-secs', type=float, default=0,
-                    help='seconds per heat map row (default: about 40 rows)')
+                    help='seconds per heat map row (default: about 30 rows)')
     ap.add_argument('--settle', type=float, default=-1,
                     help='seconds of each phase to skip before judging the '
                     'hot ranges (default: a quarter of a phase, at most 2)')
@@ -516,6 +518,12 @@ def main(argv=None):
         return 1
     tid = max(per_target, key=lambda k: len(per_target[k]))
     snaps = per_target[tid]
+    if truth and truth['phases'] and truth['end']:
+        # Keep a second before the first phase and none after the last.
+        kept = [x for x in snaps
+                if truth['phases'][0][1] - 1 <= x.t <= truth['end']]
+        if kept:
+            snaps = kept
 
     try:
         max_acc = int(meta['aggr_us']) // int(meta['sample_us'])
@@ -551,7 +559,7 @@ def main(argv=None):
         ncols = max(20, min(80, width - 30))
     row_secs = args.row_secs
     if row_secs <= 0:
-        row_secs = max(0.5, round((t1 - t0) / 40 * 2) / 2)
+        row_secs = max(0.5, round((t1 - t0) / 30 * 2) / 2)
     # Time 0 is the start of the first phase; rows are aligned on it.
     origin = truth['phases'][0][1] if truth and truth['phases'] else t0
     t0 = origin - math.ceil(max(0.0, origin - t0) / row_secs) * row_secs
