@@ -11,6 +11,9 @@ if [ "${DEBUG:-0}" = 1 ]; then
 	frags+=("$TOP/dev/configs/debug.config")
 	out=$BUILD/vm-debug
 fi
+# What the kselftests say they need, as long as they exist.
+st=$LINUX/tools/testing/selftests/damon/config
+[ -f "$st" ] && frags+=("$st")
 mkdir -p "$out"
 
 # Regenerate .config only when a fragment or the Kconfig files changed.
