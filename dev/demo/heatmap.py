@@ -239,7 +239,10 @@ class Term:
         return '\033[0m' if self.color else ''
 
     def bold(self, s):
-        return '\033[1m%s\033[0m' % s if self.color else s
+        if not self.color:
+            return s
+        body = s.rstrip('\n')
+        return '\033[1m%s\033[0m%s' % (body, s[len(body):])
 
 
 def fmt_mib(b):
