@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAMON operations sets for the virtual address spaces of processes.
+ *
+ * Two sets live here.  vaddr (&DAMON_OPS_VADDR) monitors the whole mapped
+ * address space of each target process and follows it as the process maps
+ * and unmaps memory.  fvaddr (&DAMON_OPS_FVADDR) does the same access checks
+ * on the ranges the user gave and never changes them.
+ *
+ * Map of this file:
+ *   - target processes: from the struct pid to the mm, for one step only;
+ *   - the three regions: where the mapped address space is;
+ *   - init and update: the regions of the targets;
+ *   - access checks: page table walks over one address;
+ *   - registration.
+ */
+
+#include <linux/damon.h>
+#include <linux/hugetlb.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/pagewalk.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <kunit/visibility.h>
+
+#include "ops-common.h"
+#include "vaddr.h"
+
+/* === Target processes === */
+
+/*
+ * The target holds a reference on its struct pid only: the task may exit at
+ * any time.  The mm is taken for the duration of one step of the kdamond and
+ * released with mmput() at its end.
+ */
+static struct mm_struct *damon_va_get_mm(struct damon_target *t)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+
+	if (!t->pid)
+		return NULL;
+	task = get_pid_task(t->pid, PIDTYPE_PID);
+	if (!task)
+		return NULL;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	return mm;
+}
+
+/* === The three regions === */
+
+/**
+ * DOC: three regions
+ *
+ * A process address space is mostly empty: code, data and heap sit near the
+ * bottom, the stack near the top, and the mmap() area somewhere in between,
+ * with huge unmapped gaps between the three.  Monitoring those gaps would
+ * waste regions on memory that cannot be accessed, so vaddr monitors three
+ * ranges: from the first mapping to the start of one of the two largest gaps
+ * between mappings, from the end of that gap to the start of the other, and
+ * from there to the end of the last mapping.  The smaller gaps stay inside
+ * the ranges; they are cheap, since a region whose sampled page is not mapped
+ * just reads as not accessed, and the adaptive merging folds them into few
+ * regions.
+ *
+ * When two gaps have the same size, the one at the lower address counts as
+ * the larger.  An address space with one gap gives two ranges, and one with
+ * no gap one range.
+ */
+
+static unsigned long damon_va_range_sz(const struct damon_addr_range *r)
+{
+	return r->end - r->start;
+}
+
+/**
+ * damon_va_three_regions() - Compute the ranges a process's mappings span,
+ * leaving out the two largest gaps between them.
+ * @vmi:	Iterator over the VMAs, positioned before the first one.
+ * @ranges:	Filled with the ranges, sorted by address, aligned to
+ *		&DAMON_MIN_REGION.
+ *
+ * Context: Any context that keeps the VMA tree stable: mmap_lock held for
+ * read, or the tree's own lock or RCU for a private tree.
+ * Return: The number of ranges filled in @ranges, 1 to 3, or 0 if there is
+ * no VMA.
+ */
+VISIBLE_IF_KUNIT int damon_va_three_regions(struct vma_iterator *vmi,
+					    struct damon_addr_range ranges[3])
+{
+	struct damon_addr_range first = {}, second = {}, gap, lo, hi;
+	struct vm_area_struct *vma, *prev = NULL;
+	unsigned long start = 0, end;
+	int i, nr = 0;
+
+	for_each_vma(*vmi, vma) {
+		if (!prev) {
+			start = vma->vm_start;
+			prev = vma;
+			continue;
+		}
+		gap.start = prev->vm_end;
+		gap.end = vma->vm_start;
+		/* Strict comparisons: the lower gap wins a tie. */
+		if (damon_va_range_sz(&gap) > damon_va_range_sz(&first)) {
+			second = first;
+			first = gap;
+		} else if (damon_va_range_sz(&gap) >
+			   damon_va_range_sz(&second)) {
+			second = gap;
+		}
+		prev = vma;
+	}
+	if (!prev)
+		return 0;
+	end = prev->vm_end;
+
+	if (first.start < second.start) {
+		lo = first;
+		hi = second;
+	} else {
+		lo = second;
+		hi = first;
+	}
+
+	/* An empty gap means there were fewer than two gaps. */
+	if (damon_va_range_sz(&lo)) {
+		ranges[nr].start = start;
+		ranges[nr++].end = lo.start;
+		start = lo.end;
+	}
+	if (damon_va_range_sz(&hi)) {
+		ranges[nr].start = start;
+		ranges[nr++].end = hi.start;
+		start = hi.end;
+	}
+	ranges[nr].start = start;
+	ranges[nr++].end = end;
+
+	/* Align, merging ranges whose gap vanishes in the rounding. */
+	for (i = 0; i < nr; i++) {
+		ranges[i].start = ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION);
+		ranges[i].end = ALIGN(ranges[i].end, DAMON_MIN_REGION);
+		if (i && ranges[i].start <= ranges[i - 1].end) {
+			ranges[i - 1].end = ranges[i].end;
+			memmove(&ranges[i], &ranges[i + 1],
+				sizeof(ranges[0]) * (nr - i - 1));
+			nr--;
+			i--;
+		}
+	}
+	return nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_va_three_regions);
+
+/* Compute the ranges of a target; 0 if it has no mm or no mapping. */
+static int damon_va_target_ranges(struct damon_target *t,
+				  struct damon_addr_range ranges[3])
+{
+	struct mm_struct *mm = damon_va_get_mm(t);
+	int nr;
+
+	if (!mm)
+		return 0;
+	mmap_read_lock(mm);
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		nr = damon_va_three_regions(&vmi, ranges);
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return nr;
+}
+
+/* === Init and update === */
+
+/**
+ * damon_va_piece_size() - Compute the size of the pieces the initial regions
+ * are split into.
+ * @sz_total:		Total size of the regions of the context.
+ * @min_nr_regions:	The number of regions the context should have.
+ *
+ * Context: Any context.
+ * Return: @sz_total / @min_nr_regions aligned down to &DAMON_MIN_REGION, and
+ * at least &DAMON_MIN_REGION.
+ */
+VISIBLE_IF_KUNIT unsigned long damon_va_piece_size(unsigned long sz_total,
+						   unsigned long min_nr_regions)
+{
+	unsigned long sz;
+
+	if (!min_nr_regions)
+		min_nr_regions = 1;
+	sz = ALIGN_DOWN(sz_total / min_nr_regions, DAMON_MIN_REGION);
+	return max_t(unsigned long, sz, DAMON_MIN_REGION);
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_va_piece_size);
+
+/**
+ * damon_va_evenly_split_region() - Split a region into pieces of the same
+ * size.
+ * @t:		The target @r belongs to.
+ * @r:		The region.
+ * @nr_pieces:	The number of pieces.
+ *
+ * The pieces are aligned to &DAMON_MIN_REGION; the last one takes what the
+ * alignment leaves over.  New pieces start with no access history.
+ *
+ * Context: Process context; the caller owns @t.
+ * Return: 0 on success, -EINVAL if @nr_pieces is 0 or @r is too small for
+ * @nr_pieces pieces of &DAMON_MIN_REGION, -ENOMEM if a piece could not be
+ * allocated (@r then still covers the same range, in fewer pieces).
+ */
+VISIBLE_IF_KUNIT int damon_va_evenly_split_region(struct damon_target *t,
+						  struct damon_region *r,
+						  unsigned int nr_pieces)
+{
+	struct damon_region *prev = r, *next, *piece;
+	unsigned long sz_piece, start, end;
+	unsigned int i;
+
+	if (!nr_pieces)
+		return -EINVAL;
+	sz_piece = ALIGN_DOWN(damon_sz_region(r) / nr_pieces, DAMON_MIN_REGION);
+	if (!sz_piece)
+		return -EINVAL;
+	if (nr_pieces == 1)
+		return 0;
+
+	next = damon_next_region(r);
+	end = r->ar.end;
+	r->ar.end = r->ar.start + sz_piece;
+	for (i = 1, start = r->ar.end; i < nr_pieces; i++, start += sz_piece) {
+		piece = damon_new_region(start,
+					 i == nr_pieces - 1 ? end :
+					 start + sz_piece);
+		if (!piece) {
+			prev->ar.end = end;
+			return -ENOMEM;
+		}
+		damon_insert_region(piece, prev, next, t);
+		prev = piece;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_va_evenly_split_region);
+
+/**
+ * damon_va_split_regions() - Split every region of a target into pieces of
+ * about a given size.
+ * @t:		The target.
+ * @sz_piece:	The size of the pieces, a multiple of &DAMON_MIN_REGION.
+ *
+ * A region of size sz becomes DIV_ROUND_UP(sz, @sz_piece) pieces, so that
+ * the target ends up with at least its size / @sz_piece regions.
+ *
+ * Context: Process context; the caller owns @t.
+ * Return: 0 on success, or the first error of
+ * damon_va_evenly_split_region().
+ */
+VISIBLE_IF_KUNIT int damon_va_split_regions(struct damon_target *t,
+					    unsigned long sz_piece)
+{
+	struct damon_region *r, *next;
+	unsigned long nr_pieces;
+	int err;
+
+	if (!sz_piece)
+		return -EINVAL;
+	damon_for_each_region_safe(r, next, t) {
+		nr_pieces = min(DIV_ROUND_UP(damon_sz_region(r), sz_piece),
+				damon_sz_region(r) / DAMON_MIN_REGION);
+		if (nr_pieces <= 1)
+			continue;
+		err = damon_va_evenly_split_region(t, r, nr_pieces);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_va_split_regions);
+
+static void damon_va_init(struct damon_ctx *ctx)
+{
+	struct damon_addr_range ranges[3];
+	unsigned long sz_total = 0, sz_piece;
+	struct damon_region *r, *next;
+	struct damon_target *t;
+	int nr;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next, t)
+			damon_destroy_region(r, t);
+		nr = damon_va_target_ranges(t, ranges);
+		if (!nr || damon_set_regions(t, ranges, nr))
+			continue;
+		damon_for_each_region(r, t)
+			sz_total += damon_sz_region(r);
+	}
+	if (!sz_total)
+		return;
+
+	sz_piece = damon_va_piece_size(sz_total, ctx->attrs.min_nr_regions);
+	damon_for_each_target(t, ctx)
+		/* On -ENOMEM a target just starts with fewer regions. */
+		damon_va_split_regions(t, sz_piece);
+}
+
+/*
+ * Follow mmap() and munmap(): regions that stay inside the new ranges keep
+ * their access history, the others are trimmed or dropped, and new mappings
+ * get new regions.
+ */
+static void damon_va_update(struct damon_ctx *ctx)
+{
+	struct damon_addr_range ranges[3];
+	struct damon_target *t;
+	int nr;
+
+	damon_for_each_target(t, ctx) {
+		nr = damon_va_target_ranges(t, ranges);
+		if (nr)
+			damon_set_regions(t, ranges, nr);
+	}
+}
+
+/* === Access checks === */
+
+/*
+ * Each check walks the page table for one address under mmap_lock held for
+ * read, and drops the lock before the next address.  A target may have
+ * hundreds of regions; holding the lock across all of them would make every
+ * mmap(), munmap() and mprotect() of the process, and every page fault queued
+ * behind them, wait for the whole pass.  Taking an uncontended rwsem per
+ * address is cheap next to the walk itself.
+ */
+
+/* Result of a young check walk. */
+struct damon_va_young_result {
+	bool young;
+	/* Range the result holds for when it is a huge mapping, or empty. */
+	unsigned long start;
+	unsigned long end;
+};
+
+/*
+ * Huge PMDs are handled at the PMD level and never descended into: the walk
+ * would split them.  Page tables are left to the PTE level, where the walk
+ * maps and locks them.
+ *
+ * Return: true if @pmd was dealt with (huge, or not present, such as a
+ * migration entry), false if it points to a page table.
+ */
+static bool damon_va_pmd_entry(pmd_t *pmd, unsigned long addr,
+			       struct mm_walk *walk, bool mkold)
+{
+	spinlock_t *ptl;	/* The page table lock of the entry. */
+	pmd_t entry;
+
+	entry = pmdp_get(pmd);
+	if (pmd_present(entry) && !pmd_leaf(entry))
+		return false;
+
+	ptl = pmd_lock(walk->mm, pmd);
+	entry = pmdp_get(pmd);
+	if (pmd_present(entry) && !pmd_leaf(entry)) {
+		/* Split meanwhile. */
+		spin_unlock(ptl);
+		return false;
+	}
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (pmd_present(entry) && pmd_trans_huge(entry)) {
+		struct damon_va_young_result *res = walk->private;
+
+		if (mkold) {
+			damon_pmdp_mkold(pmd, walk->vma, addr);
+		} else {
+			res->young = damon_pmdp_young(pmd, walk->vma, addr);
+			res->start = addr & HPAGE_PMD_MASK;
+			res->end = res->start + HPAGE_PMD_SIZE;
+		}
+	}
+#endif
+	spin_unlock(ptl);
+	return true;
+}
+
+static int damon_va_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
+				    unsigned long next, struct mm_walk *walk)
+{
+	if (damon_va_pmd_entry(pmd, addr, walk, true))
+		walk->action = ACTION_CONTINUE;
+	return 0;
+}
+
+static int damon_va_mkold_pte_entry(pte_t *pte, unsigned long addr,
+				    unsigned long next, struct mm_walk *walk)
+{
+	damon_ptep_mkold(pte, walk->vma, addr);
+	return 0;
+}
+
+static int damon_va_young_pmd_entry(pmd_t *pmd, unsigned long addr,
+				    unsigned long next, struct mm_walk *walk)
+{
+	if (damon_va_pmd_entry(pmd, addr, walk, false))
+		walk->action = ACTION_CONTINUE;
+	return 0;
+}
+
+static int damon_va_young_pte_entry(pte_t *pte, unsigned long addr,
+				    unsigned long next, struct mm_walk *walk)
+{
+	struct damon_va_young_result *res = walk->private;
+
+	res->young = damon_ptep_young(pte, walk->vma, addr);
+	return 0;
+}
+
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * There is no generic test-and-clear of the Accessed bit for hugetlb
+ * entries, so the entry is rewritten under its lock.  A Dirty bit the CPU
+ * sets between the read and the write can be lost; hugetlb folios are never
+ * written back, so nothing depends on it.
+ */
+static int damon_va_mkold_hugetlb_entry(pte_t *pte, unsigned long hmask,
+					unsigned long addr, unsigned long next,
+					struct mm_walk *walk)
+{
+	struct hstate *h = hstate_vma(walk->vma);
+	struct folio *folio;
+	spinlock_t *ptl;	/* The page table lock of the entry. */
+	bool young;
+	pte_t entry;
+
+	addr &= hmask;
+	ptl = huge_pte_lock(h, walk->mm, pte);
+	entry = huge_ptep_get(walk->mm, addr, pte);
+	if (!pte_present(entry))
+		goto out;
+	folio = pfn_folio(pte_pfn(entry));
+	if (!folio_try_get(folio))
+		goto out;
+
+	young = pte_young(entry);
+	if (young)
+		set_huge_pte_at(walk->mm, addr, pte, pte_mkold(entry),
+				huge_page_size(h));
+#ifdef CONFIG_MMU_NOTIFIER
+	young |= mmu_notifier_clear_young(walk->mm, addr,
+					  addr + huge_page_size(h));
+#endif
+	damon_folio_mkold_flags(folio, young);
+	folio_put(folio);
+out:
+	spin_unlock(ptl);
+	return 0;
+}
+
+static int damon_va_young_hugetlb_entry(pte_t *pte, unsigned long hmask,
+					unsigned long addr, unsigned long next,
+					struct mm_walk *walk)
+{
+	struct damon_va_young_result *res = walk->private;
+	struct hstate *h = hstate_vma(walk->vma);
+	struct folio *folio;
+	spinlock_t *ptl;	/* The page table lock of the entry. */
+	pte_t entry;
+
+	addr &= hmask;
+	ptl = huge_pte_lock(h, walk->mm, pte);
+	entry = huge_ptep_get(walk->mm, addr, pte);
+	if (!pte_present(entry))
+		goto out;
+	folio = pfn_folio(pte_pfn(entry));
+	if (!folio_try_get(folio))
+		goto out;
+
+	res->young = pte_young(entry) || damon_folio_young_flags(folio) ||
+		mmu_notifier_test_young(walk->mm, addr);
+	res->start = addr;
+	res->end = addr + huge_page_size(h);
+	folio_put(folio);
+out:
+	spin_unlock(ptl);
+	return 0;
+}
+#else
+#define damon_va_mkold_hugetlb_entry	NULL
+#define damon_va_young_hugetlb_entry	NULL
+#endif	/* CONFIG_HUGETLB_PAGE */
+
+static const struct mm_walk_ops damon_va_mkold_ops = {
+	.pmd_entry = damon_va_mkold_pmd_entry,
+	.pte_entry = damon_va_mkold_pte_entry,
+	.hugetlb_entry = damon_va_mkold_hugetlb_entry,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+static const struct mm_walk_ops damon_va_young_ops = {
+	.pmd_entry = damon_va_young_pmd_entry,
+	.pte_entry = damon_va_young_pte_entry,
+	.hugetlb_entry = damon_va_young_hugetlb_entry,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+static void damon_va_mkold(struct mm_struct *mm, unsigned long addr)
+{
+	mmap_read_lock(mm);
+	walk_page_range(mm, addr, addr + 1, &damon_va_mkold_ops, NULL);
+	mmap_read_unlock(mm);
+}
+
+/*
+ * A huge page is sampled at most once per check: regions that sample other
+ * addresses of the huge page checked last reuse its result, which the walk
+ * would give again anyway.
+ */
+static bool damon_va_young(struct mm_struct *mm, unsigned long addr,
+			   struct damon_va_young_result *last)
+{
+	struct damon_va_young_result res = {};
+
+	if (addr >= last->start && addr < last->end)
+		return last->young;
+
+	mmap_read_lock(mm);
+	walk_page_range(mm, addr, addr + 1, &damon_va_young_ops, &res);
+	mmap_read_unlock(mm);
+	*last = res;
+	return res.young;
+}
+
+static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+	struct mm_struct *mm;
+
+	damon_for_each_target(t, ctx) {
+		mm = damon_va_get_mm(t);
+		damon_for_each_region(r, t) {
+			r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
+			if (mm)
+				damon_va_mkold(mm, r->sampling_addr);
+		}
+		if (mm)
+			mmput(mm);
+	}
+}
+
+static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
+{
+	struct damon_va_young_result last;
+	unsigned int max_nr_accesses = 0;
+	struct damon_target *t;
+	struct damon_region *r;
+	struct mm_struct *mm;
+	bool accessed;
+
+	damon_for_each_target(t, ctx) {
+		mm = damon_va_get_mm(t);
+		memset(&last, 0, sizeof(last));
+		damon_for_each_region(r, t) {
+			accessed = mm && damon_va_young(mm, r->sampling_addr,
+							&last);
+			damon_update_region_access(r, accessed, &ctx->attrs);
+			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
+		}
+		if (mm)
+			mmput(mm);
+	}
+	return max_nr_accesses;
+}
+
+static bool damon_va_target_valid(struct damon_target *t)
+{
+	bool valid;
+
+	if (!t->pid)
+		return false;
+	rcu_read_lock();
+	valid = !!pid_task(t->pid, PIDTYPE_PID);
+	rcu_read_unlock();
+	return valid;
+}
+
+/* === Registration === */
+
+static struct damon_operations damon_va_ops = {
+	.id = DAMON_OPS_VADDR,
+	.init = damon_va_init,
+	.update = damon_va_update,
+	.prepare_access_checks = damon_va_prepare_access_checks,
+	.check_accesses = damon_va_check_accesses,
+	.target_valid = damon_va_target_valid,
+};
+
+static struct damon_operations damon_fva_ops = {
+	.id = DAMON_OPS_FVADDR,
+	.prepare_access_checks = damon_va_prepare_access_checks,
+	.check_accesses = damon_va_check_accesses,
+	.target_valid = damon_va_target_valid,
+};
+
+static int __init damon_va_initcall(void)
+{
+	int err;
+
+	err = damon_register_ops(&damon_va_ops);
+	if (err)
+		return err;
+	return damon_register_ops(&damon_fva_ops);
+}
+
+subsys_initcall(damon_va_initcall);
