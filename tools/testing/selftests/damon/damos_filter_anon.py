@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The "anon" filter splits a paddr "pageout" between anonymous and other
+pages.
+
+With swap on zram, a paddr scheme pages out every cold region of the
+system RAM.  The workload (_damos_buffers.py) holds 32 MiB of anonymous
+memory and 32 MiB of shmem, both cold:
+
+1. filter anon, matching Y (anonymous pages are excluded): the workload's
+   RssShmem drops by more than half, its RssAnon stays (>= 90%);
+2. committed filter anon, matching N (only anonymous pages): a second,
+   fresh workload's RssAnon drops by more than half of its anonymous
+   buffer, its RssShmem stays (>= 90%).
+"""
+
+import time
+
+import _damon_sysfs as ds
+import _damos as dm
+
+BUF_MIB = 32
+HALF = BUF_MIB * dm.MIB // 2
+
+
+def scheme(matching):
+    return dm.Scheme('pageout', sz=(4096, dm.ULONG_MAX), nr=(0, 0),
+                     age=(5, dm.UINT_MAX),
+                     filters=[dm.Filter('anon', matching)])
+
+
+def main(t):
+    why = dm.Zram.setup(512)
+    if why:
+        ds.skip_all(why)
+    t.set_plan(6)
+    ram = dm.system_ram()
+    b1 = dm.Buffers(BUF_MIB, BUF_MIB)
+    anon0, shmem0 = dm.rss(b1.pid, 'RssAnon'), dm.rss(b1.pid, 'RssShmem')
+    ds.setup('paddr', [(None, [ram])], max_nr=200)
+    dm.set_schemes([scheme(True)])
+    err = ds.start()
+    t.ok(err == 0 and ds.state() == 'on', 'paddr pageout scheme with an anon '
+         'filter starts', ds.errname(err))
+
+    dropped = ds.wait_for(
+        lambda: shmem0 - dm.rss(b1.pid, 'RssShmem') > HALF, 45, 1)
+    time.sleep(3)
+    anon1, shmem1 = dm.rss(b1.pid, 'RssAnon'), dm.rss(b1.pid, 'RssShmem')
+    t.diag(f'matching Y: RssAnon {anon0 // dm.KIB} -> {anon1 // dm.KIB} kB, '
+           f'RssShmem {shmem0 // dm.KIB} -> {shmem1 // dm.KIB} kB')
+    t.ok(dropped, 'anon excluded: the shmem buffer is paged out')
+    t.ok(anon1 >= anon0 * 0.9, 'anon excluded: anonymous memory stays')
+
+    dm.set_schemes([scheme(False)])
+    err = dm.cmd('commit')
+    t.ok(err == 0 and ds.state() == 'on', 'commit of anon, matching N',
+         ds.errname(err))
+    b2 = dm.Buffers(BUF_MIB, BUF_MIB)
+    anon0, shmem0 = dm.rss(b2.pid, 'RssAnon'), dm.rss(b2.pid, 'RssShmem')
+    dropped = ds.wait_for(
+        lambda: anon0 - dm.rss(b2.pid, 'RssAnon') > HALF, 45, 1)
+    time.sleep(3)
+    anon1, shmem1 = dm.rss(b2.pid, 'RssAnon'), dm.rss(b2.pid, 'RssShmem')
+    t.diag(f'matching N: RssAnon {anon0 // dm.KIB} -> {anon1 // dm.KIB} kB, '
+           f'RssShmem {shmem0 // dm.KIB} -> {shmem1 // dm.KIB} kB')
+    t.ok(dropped, 'only anon: the anonymous buffer is paged out')
+    t.ok(shmem1 >= shmem0 * 0.9, 'only anon: shmem stays')
+
+
+if __name__ == '__main__':
+    dm.run(main)
