@@ -7,7 +7,7 @@
   kdamond "state" file and the files they refresh.
 - Zram: a zram swap device for the tests that page memory out.
 - Buffers: a process holding anonymous and shmem buffers, optionally in a
-  cgroup; rss(), majflt(), present(): what the tests measure on processes.
+  cgroup; rss() and majflt(): what the tests measure on processes.
 - Cgroup: a cgroup v2 child with the memory controller.
 - run(): like _damon_sysfs.run(), plus the cleanup of the above.
 """
@@ -236,19 +236,6 @@ def majflt(pid):
         fields = f.read().rpartition(')')[2].split()
     return int(fields[9])
 
-
-def present(pid, start, end):
-    """Fraction of the pages of [start, end) of @pid that are in memory,
-    from the present bit of /proc/PID/pagemap."""
-    first, last = start // PAGE, (end + PAGE - 1) // PAGE
-    with open(f'/proc/{pid}/pagemap', 'rb') as f:
-        f.seek(first * 8)
-        data = f.read((last - first) * 8)
-    entries = [int.from_bytes(data[i:i + 8], 'little')
-               for i in range(0, len(data), 8)]
-    if not entries:
-        return 0.0
-    return sum(1 for e in entries if e >> 63) / len(entries)
 
 
 def system_ram():
