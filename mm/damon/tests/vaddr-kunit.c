@@ -233,10 +233,7 @@ static void damon_va_test_three_regions_empty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_va_test_three(mt, r), 0);
 }
 
-/*
- * VMA bounds off the DAMON_MIN_REGION grid are rounded outwards, and a gap
- * that disappears in the rounding merges its neighbours.
- */
+/* VMA bounds off the DAMON_MIN_REGION grid are rounded outwards. */
 static void damon_va_test_three_regions_aligned(struct kunit *test)
 {
 	const struct damon_addr_range layout[] = {
@@ -251,13 +248,31 @@ static void damon_va_test_three_regions_aligned(struct kunit *test)
 	int i, nr;
 
 	nr = damon_va_test_three(mt, r);
-	KUNIT_ASSERT_EQ(test, nr, 2);
-	damon_va_test_expect_range(test, &r[0], P(1), P(10));
-	damon_va_test_expect_range(test, &r[1], P(20), P(22));
+	KUNIT_ASSERT_EQ(test, nr, 3);
+	damon_va_test_expect_range(test, &r[0], P(1), P(4));
+	damon_va_test_expect_range(test, &r[1], P(9), P(10));
+	damon_va_test_expect_range(test, &r[2], P(20), P(22));
 	for (i = 0; i < nr; i++) {
 		KUNIT_EXPECT_EQ(test, r[i].start % DAMON_MIN_REGION, 0UL);
 		KUNIT_EXPECT_EQ(test, r[i].end % DAMON_MIN_REGION, 0UL);
 	}
+}
+
+/* One of the two largest gaps vanishes in the rounding: ranges merge. */
+static void damon_va_test_three_regions_gap_vanishes(struct kunit *test)
+{
+	const struct damon_addr_range layout[] = {
+		{ P(1) + 8, P(3) - 8 },
+		{ P(3) + 8, P(5) - 100 },
+		{ P(9) + 16, P(10) },
+	};
+	struct maple_tree *mt = damon_va_test_tree(test, layout,
+						   ARRAY_SIZE(layout));
+	struct damon_addr_range r[3];
+
+	KUNIT_ASSERT_EQ(test, damon_va_test_three(mt, r), 2);
+	damon_va_test_expect_range(test, &r[0], P(1), P(5));
+	damon_va_test_expect_range(test, &r[1], P(9), P(10));
 }
 
 /* === Splitting to min_nr_regions === */
@@ -442,6 +457,7 @@ static struct kunit_case damon_va_test_cases[] = {
 	KUNIT_CASE(damon_va_test_three_regions_no_gap),
 	KUNIT_CASE(damon_va_test_three_regions_empty),
 	KUNIT_CASE(damon_va_test_three_regions_aligned),
+	KUNIT_CASE(damon_va_test_three_regions_gap_vanishes),
 	KUNIT_CASE(damon_va_test_piece_size),
 	KUNIT_CASE(damon_va_test_evenly_split),
 	KUNIT_CASE(damon_va_test_evenly_split_errors),
