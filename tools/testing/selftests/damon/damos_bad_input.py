@@ -97,7 +97,7 @@ def check_on(t, w, desc, sc, spoil):
         ds.wait_state('off', 30)
 
 
-def check_commit(t, w, desc, sc, spoil, pid):
+def check_commit(t, desc, sc, spoil, pid):
     dm.set_schemes([sc])
     werr, _ = spoil()
     err = werr or dm.cmd('commit')
@@ -123,7 +123,7 @@ def main(t):
          ds.errname(err))
     pid = ds.kdamond_pid()
     for desc, sc, spoil in all_cases:
-        check_commit(t, w, desc, sc, spoil, pid)
+        check_commit(t, desc, sc, spoil, pid)
 
     st0 = dm.stats()
     time.sleep(2)
