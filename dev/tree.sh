@@ -43,12 +43,14 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$version" ] || [ ! -d "$LINUX/.git" ]; th
 	fi
 	mv "$BUILD/linux.new" "$LINUX"
 	cd "$LINUX"
+	removed=$( (find "${STOCK[@]}" \( -type f -o -type l \) 2>/dev/null || true) | sort)
 	rm -rf "${STOCK[@]}"
 	git init -q -b base .
 	git add -A -f .
 	git -c user.name=damon-harness -c user.email=damon@localhost \
 		commit -q -m "Linux $(make -s kernelversion) ($version) without stock DAMON" \
-		-m "Removed: ${STOCK[*]}"
+		-m "Removed the $(grep -c . <<<"$removed") files of the stock DAMON:" \
+		-m "$removed"
 	echo "$version" > "$STAMP"
 fi
 
