@@ -115,6 +115,281 @@ enum damon_ops_id {
 	NR_DAMON_OPS,
 };
 
+/* === DAMON-based Operation Schemes (DAMOS) === */
+
+/**
+ * enum damos_action - What a scheme does to the regions it selects.
+ * @DAMOS_WILLNEED:	madvise(MADV_WILLNEED) the region.
+ * @DAMOS_COLD:		madvise(MADV_COLD) the region.
+ * @DAMOS_PAGEOUT:	Reclaim the region.
+ * @DAMOS_HUGEPAGE:	madvise(MADV_HUGEPAGE) the region.
+ * @DAMOS_NOHUGEPAGE:	madvise(MADV_NOHUGEPAGE) the region.
+ * @DAMOS_LRU_PRIO:	Move the region's pages to the head of their LRU lists.
+ * @DAMOS_LRU_DEPRIO:	Move the region's pages to the tail of their LRU lists.
+ * @DAMOS_MIGRATE_HOT:	Migrate the region to &damos.target_nid, hot pages
+ *			first.
+ * @DAMOS_MIGRATE_COLD:	Migrate the region to &damos.target_nid, cold pages
+ *			first.
+ * @DAMOS_STAT:		Do nothing but count the region in the statistics.
+ * @NR_DAMOS_ACTIONS:	Number of actions.
+ *
+ * An operations set supports a subset of the actions, given by
+ * &damon_operations.supported_actions.
+ */
+enum damos_action {
+	DAMOS_WILLNEED,
+	DAMOS_COLD,
+	DAMOS_PAGEOUT,
+	DAMOS_HUGEPAGE,
+	DAMOS_NOHUGEPAGE,
+	DAMOS_LRU_PRIO,
+	DAMOS_LRU_DEPRIO,
+	DAMOS_MIGRATE_HOT,
+	DAMOS_MIGRATE_COLD,
+	DAMOS_STAT,
+	NR_DAMOS_ACTIONS,
+};
+
+/**
+ * struct damos_access_pattern - The access pattern a scheme selects.
+ * @min_sz_region:	Minimum size of a region, in bytes.
+ * @max_sz_region:	Maximum size of a region, in bytes.
+ * @min_nr_accesses:	Minimum &damon_region.nr_accesses of a region.
+ * @max_nr_accesses:	Maximum &damon_region.nr_accesses of a region.
+ * @min_age_region:	Minimum &damon_region.age of a region.
+ * @max_age_region:	Maximum &damon_region.age of a region.
+ *
+ * All bounds are inclusive.  A region matches when each of its three
+ * properties lies within the bounds.
+ */
+struct damos_access_pattern {
+	unsigned long min_sz_region;
+	unsigned long max_sz_region;
+	unsigned int min_nr_accesses;
+	unsigned int max_nr_accesses;
+	unsigned int min_age_region;
+	unsigned int max_age_region;
+};
+
+/**
+ * enum damos_quota_goal_metric - What a quota goal measures.
+ * @DAMOS_QUOTA_USER_INPUT:	A value the user feeds in
+ *				&damos_quota_goal.current_value.
+ * @DAMOS_QUOTA_SOME_MEM_PSI_US: System-wide "some" memory pressure stall
+ *				time, in microseconds, accumulated during the
+ *				last quota reset interval.
+ * @NR_DAMOS_QUOTA_GOAL_METRICS: Number of metrics.
+ */
+enum damos_quota_goal_metric {
+	DAMOS_QUOTA_USER_INPUT,
+	DAMOS_QUOTA_SOME_MEM_PSI_US,
+	NR_DAMOS_QUOTA_GOAL_METRICS,
+};
+
+/**
+ * struct damos_quota_goal - A goal the quota of a scheme is tuned toward.
+ * @metric:		The metric.
+ * @target_value:	The value of @metric to reach.
+ * @current_value:	The last value of @metric: set by the user for
+ *			&DAMOS_QUOTA_USER_INPUT, measured by the kdamond
+ *			otherwise.
+ *
+ * While @current_value is below @target_value the goal is not reached and the
+ * effective quota grows; above it, it shrinks.
+ */
+struct damos_quota_goal {
+	enum damos_quota_goal_metric metric;
+	unsigned long target_value;
+	unsigned long current_value;
+/* private: */
+	/* PSI total, in microseconds, at the last measurement. */
+	u64 last_psi_total;
+	/* Link in &damos_quota.goals. */
+	struct list_head list;
+};
+
+/**
+ * struct damos_quota - Limits on how much a scheme may do.
+ * @reset_interval:	Length of a quota window, in milliseconds.
+ * @ms:			Time the scheme may spend applying its action per
+ *			window, in milliseconds.  0 means no time limit.
+ * @sz:			Bytes the scheme may apply its action to per window.
+ *			0 means no size limit.
+ * @goals:		Goals (&struct damos_quota_goal) that tune the quota.
+ * @weight_sz:		Weight of the region size in the priority score, per
+ *			mille.
+ * @weight_nr_accesses:	Weight of the access frequency in the priority score,
+ *			per mille.
+ * @weight_age:		Weight of the age in the priority score, per mille.
+ * @esz:		The effective size quota of the current window, in
+ *			bytes: the smallest of @sz, the bytes @ms allows at the
+ *			measured throughput of the action, and the goal-tuned
+ *			quota.  ULONG_MAX when nothing limits the scheme.
+ *			Written by the kdamond.
+ *
+ * When the regions a scheme selects exceed @esz, the operations set ranks
+ * them with &damon_operations.get_scheme_score and the action is applied to
+ * the highest-ranked ones first.  The next window resumes where the last one
+ * stopped, so that no region starves.
+ */
+struct damos_quota {
+	unsigned long reset_interval;
+	unsigned long ms;
+	unsigned long sz;
+	struct list_head goals;
+	unsigned int weight_sz;
+	unsigned int weight_nr_accesses;
+	unsigned int weight_age;
+	unsigned long esz;
+/* private: */
+	unsigned long total_charged_sz;
+	unsigned long total_charged_ns;
+	unsigned long charged_sz;
+	unsigned long charged_from;
+	struct damon_target *charge_target_from;
+	unsigned long charge_addr_from;
+	unsigned long esz_bp;
+	unsigned int min_score;
+};
+
+/**
+ * enum damos_wmark_metric - What the watermarks of a scheme measure.
+ * @DAMOS_WMARK_NONE:		Nothing: the scheme is always active.
+ * @DAMOS_WMARK_FREE_MEM_RATE:	Free memory of the system, per mille.
+ * @NR_DAMOS_WMARK_METRICS:	Number of metrics.
+ */
+enum damos_wmark_metric {
+	DAMOS_WMARK_NONE,
+	DAMOS_WMARK_FREE_MEM_RATE,
+	NR_DAMOS_WMARK_METRICS,
+};
+
+/**
+ * struct damos_watermarks - When a scheme is active.
+ * @metric:	The metric.
+ * @interval:	How often @metric is checked, in microseconds.
+ * @high:	Above this value, the scheme is deactivated.
+ * @mid:	At or below this value, and not below @low, an inactive scheme
+ *		is activated.
+ * @low:	Below this value, the scheme is deactivated.
+ * @activated:	Whether the scheme is active.  Written by the kdamond.
+ *
+ * While no scheme of a context is active, the kdamond neither monitors nor
+ * applies anything; it only checks the watermarks every @interval.  The
+ * watermarks are checked in wall-clock time, since the kdamond does not
+ * sample while it idles.
+ */
+struct damos_watermarks {
+	enum damos_wmark_metric metric;
+	unsigned long interval;
+	unsigned long high;
+	unsigned long mid;
+	unsigned long low;
+	bool activated;
+/* private: */
+	/* jiffies at which @metric is checked next. */
+	unsigned long next_check;
+};
+
+/**
+ * enum damos_filter_type - What a DAMOS filter looks at.
+ * @DAMOS_FILTER_TYPE_ANON:	Anonymous pages.  Applied by the ops set.
+ * @DAMOS_FILTER_TYPE_MEMCG:	Pages of a memory cgroup.  Applied by the ops
+ *				set.
+ * @DAMOS_FILTER_TYPE_YOUNG:	Pages accessed since the last check.  Applied
+ *				by the ops set.
+ * @DAMOS_FILTER_TYPE_ADDR:	An address range.  Applied by the core.
+ * @DAMOS_FILTER_TYPE_TARGET:	A monitoring target.  Applied by the core.
+ * @NR_DAMOS_FILTER_TYPES:	Number of filter types.
+ */
+enum damos_filter_type {
+	DAMOS_FILTER_TYPE_ANON,
+	DAMOS_FILTER_TYPE_MEMCG,
+	DAMOS_FILTER_TYPE_YOUNG,
+	DAMOS_FILTER_TYPE_ADDR,
+	DAMOS_FILTER_TYPE_TARGET,
+	NR_DAMOS_FILTER_TYPES,
+};
+
+/**
+ * struct damos_filter - Excludes memory from the action of a scheme.
+ * @type:		What the filter looks at.
+ * @matching:		If true, memory that matches @type is excluded;
+ *			otherwise memory that does not match is excluded.
+ * @memcg_id:		The memory cgroup, for &DAMOS_FILTER_TYPE_MEMCG.
+ * @addr_range:		The address range, for &DAMOS_FILTER_TYPE_ADDR.
+ * @target_idx:		Index of the target in the context, for
+ *			&DAMOS_FILTER_TYPE_TARGET.
+ * @list:		Link in &damos.filters.
+ *
+ * The filters of a scheme are applied in order: memory excluded by a filter
+ * is not seen by the later ones.  The core applies the address and target
+ * filters before a region counts as tried; the operations set applies the
+ * others, per page, when it applies the action.
+ */
+struct damos_filter {
+	enum damos_filter_type type;
+	bool matching;
+	union {
+		unsigned short memcg_id;
+		struct damon_addr_range addr_range;
+		int target_idx;
+	};
+	struct list_head list;
+};
+
+/**
+ * struct damos_stat - Statistics of a scheme.
+ * @nr_tried:	Number of regions the scheme tried to apply its action to.
+ * @sz_tried:	Total size of those regions, in bytes.
+ * @nr_applied:	Number of regions the action was applied to.
+ * @sz_applied:	Bytes the action was applied to.
+ * @qt_exceeds:	Number of times the quota was exceeded.
+ */
+struct damos_stat {
+	unsigned long nr_tried;
+	unsigned long sz_tried;
+	unsigned long nr_applied;
+	unsigned long sz_applied;
+	unsigned long qt_exceeds;
+};
+
+/**
+ * struct damos - A DAMON-based operation scheme.
+ * @pattern:		The access pattern of the regions to act on.
+ * @action:		The action.
+ * @apply_interval_us:	How often the scheme is applied, in microseconds.
+ *			0 means every aggregation interval.
+ * @target_nid:		Destination node of the migration actions.
+ * @quota:		The quota.
+ * @wmarks:		The watermarks.
+ * @filters:		The filters (&struct damos_filter), in order.
+ * @stat:		The statistics.  Written by the kdamond.
+ *
+ * Each time a scheme is applied, its action is applied to every region that
+ * matches @pattern and passes the core filters, within @quota, while
+ * @wmarks say it is active.  The age of a region an action other than
+ * &DAMOS_STAT was applied to is reset to zero.
+ */
+struct damos {
+	struct damos_access_pattern pattern;
+	enum damos_action action;
+	unsigned long apply_interval_us;
+	int target_nid;
+	struct damos_quota quota;
+	struct damos_watermarks wmarks;
+	struct list_head filters;
+	struct damos_stat stat;
+/* private: */
+	/* &damon_ctx.passed_sample_intervals when the scheme is due next. */
+	unsigned long next_apply_sis;
+	/* Link in &damon_ctx.schemes. */
+	struct list_head list;
+};
+
+/* Highest priority score &damon_operations.get_scheme_score may return. */
+#define DAMOS_MAX_SCORE		99
+
 struct damon_ctx;
 
 /**
@@ -129,8 +404,20 @@ struct damon_ctx;
  * @check_accesses:	Check whether the page at each region's sampling
  *			address was accessed since @prepare_access_checks, and
  *			account the result with damon_update_region_access().
+ * @get_scheme_score:	Rank a region for a scheme whose quota binds: return a
+ *			score in [0, &DAMOS_MAX_SCORE], higher for the
+ *			regions the scheme's action should reach first.
+ * @apply_scheme:	Apply the action of a scheme to a region, honouring
+ *			the filters the operations set handles, and return the
+ *			number of bytes the action was applied to.
  * @target_valid:	Tell whether a target can still be monitored.
  * @cleanup:	Release what @init and @update set up.
+ * @supported_actions:	Bitmap of the &enum damos_action values the set can
+ *			apply (BIT(action)).
+ * @supported_filters:	Bitmap of the &enum damos_filter_type values of
+ *			filters that the set applies (BIT(type)).  Filters of
+ *			the other types that the core does not apply either
+ *			are refused.
  *
  * Every hook is optional.  All hooks are called by the kdamond of the
  * context, in process context, and may sleep.  None is called concurrently
@@ -143,6 +430,8 @@ struct damon_ctx;
  * &damon_region.nr_accesses it saw.  @target_valid is called once per
  * sampling interval for each target; a target for which it returns false is
  * no longer monitored, and the kdamond ends when no target is valid.
+ * @get_scheme_score and @apply_scheme are called at the end of an
+ * aggregation interval, for regions that a scheme selected.
  * @cleanup is called once when the kdamond ends.
  */
 struct damon_operations {
@@ -151,8 +440,15 @@ struct damon_operations {
 	void (*update)(struct damon_ctx *ctx);
 	void (*prepare_access_checks)(struct damon_ctx *ctx);
 	unsigned int (*check_accesses)(struct damon_ctx *ctx);
+	int (*get_scheme_score)(struct damon_ctx *ctx, struct damon_target *t,
+				struct damon_region *r, struct damos *scheme);
+	unsigned long (*apply_scheme)(struct damon_ctx *ctx,
+				      struct damon_target *t,
+				      struct damon_region *r, struct damos *scheme);
 	bool (*target_valid)(struct damon_target *t);
 	void (*cleanup)(struct damon_ctx *ctx);
+	unsigned long supported_actions;
+	unsigned long supported_filters;
 };
 
 /**
@@ -186,6 +482,14 @@ struct damon_attrs {
  * @after_aggregation:	If true, call @fn only once the next aggregation
  *			interval has ended, so that &damon_region.last_nr_accesses
  *			reflects an interval that completed after the request.
+ * @walk_fn:		Optional.  If set, the request first waits for the
+ *			next time the schemes are applied, and @walk_fn is
+ *			called with @arg for every region a scheme tries
+ *			then, with the bytes of the region that passed the
+ *			scheme's filters: the whole region if the scheme has
+ *			no filter the ops apply, otherwise the bytes a
+ *			&DAMOS_STAT scheme was applied to, and 0 for other
+ *			actions.  @fn is called after that pass.
  * @result:		Return value of @fn, set once it has been called.
  * @done:		Private: completed when @fn has been called or dropped.
  * @canceled:		Private: true when @fn was dropped without a call.
@@ -197,6 +501,9 @@ struct damon_request {
 	int (*fn)(struct damon_ctx *ctx, void *arg);
 	void *arg;
 	bool after_aggregation;
+	void (*walk_fn)(void *arg, struct damon_ctx *ctx, struct damon_target *t,
+			struct damon_region *r, struct damos *scheme,
+			unsigned long sz_filter_passed);
 	int result;
 /* private: */
 	struct completion done;
@@ -209,6 +516,7 @@ struct damon_request {
  * @attrs:	The monitoring attributes.  Change them with damon_set_attrs().
  * @ops:	The operations set.  Set it with damon_select_ops().
  * @targets:	The monitoring targets (&struct damon_target).
+ * @schemes:	The operation schemes (&struct damos), in order.
  * @kdamond_lock: Protects @kdamond.
  * @kdamond:	The kdamond thread of the context, or NULL while not running.
  *		Protected by @kdamond_lock.
@@ -229,6 +537,7 @@ struct damon_ctx {
 	struct damon_attrs attrs;
 	struct damon_operations ops;
 	struct list_head targets;
+	struct list_head schemes;
 
 /* private: */
 	struct mutex kdamond_lock;
@@ -240,6 +549,11 @@ struct damon_ctx {
 	unsigned long next_aggregation_sis;
 	unsigned long next_ops_update_sis;
 	unsigned long nr_aggregations;
+	/*
+	 * True while the kdamond sleeps because no scheme is active, so that
+	 * damon_request() wakes it up.  Protected by @request_lock.
+	 */
+	bool kdamond_idle;
 };
 
 static inline struct damon_region *damon_next_region(struct damon_region *r)
@@ -282,6 +596,24 @@ static inline unsigned long damon_sz_region(struct damon_region *r)
 #define damon_for_each_target_safe(t, next, ctx) \
 	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
 
+#define damon_for_each_scheme(s, ctx) \
+	list_for_each_entry(s, &(ctx)->schemes, list)
+
+#define damon_for_each_scheme_safe(s, next, ctx) \
+	list_for_each_entry_safe(s, next, &(ctx)->schemes, list)
+
+#define damos_for_each_filter(f, scheme) \
+	list_for_each_entry(f, &(scheme)->filters, list)
+
+#define damos_for_each_filter_safe(f, next, scheme) \
+	list_for_each_entry_safe(f, next, &(scheme)->filters, list)
+
+#define damos_for_each_quota_goal(g, quota) \
+	list_for_each_entry(g, &(quota)->goals, list)
+
+#define damos_for_each_quota_goal_safe(g, next, quota) \
+	list_for_each_entry_safe(g, next, &(quota)->goals, list)
+
 #ifdef CONFIG_DAMON
 
 struct damon_region *damon_new_region(unsigned long start, unsigned long end);
@@ -305,6 +637,26 @@ void damon_destroy_ctx(struct damon_ctx *ctx);
 int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
 unsigned int damon_max_nr_accesses(const struct damon_attrs *attrs);
 int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
+
+struct damos *damon_new_scheme(const struct damos_access_pattern *pattern,
+			       enum damos_action action,
+			       unsigned long apply_interval_us,
+			       const struct damos_quota *quota,
+			       const struct damos_watermarks *wmarks,
+			       int target_nid);
+void damon_add_scheme(struct damon_ctx *ctx, struct damos *s);
+void damon_destroy_scheme(struct damos *s);
+
+struct damos_filter *damos_new_filter(enum damos_filter_type type,
+				      bool matching);
+void damos_add_filter(struct damos *s, struct damos_filter *f);
+void damos_destroy_filter(struct damos_filter *f);
+
+struct damos_quota_goal *
+damos_new_quota_goal(enum damos_quota_goal_metric metric,
+		     unsigned long target_value);
+void damos_add_quota_goal(struct damos_quota *q, struct damos_quota_goal *g);
+void damos_destroy_quota_goal(struct damos_quota_goal *g);
 
 int damon_register_ops(struct damon_operations *ops);
 bool damon_is_registered_ops(enum damon_ops_id id);

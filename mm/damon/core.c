@@ -4,10 +4,12 @@
  *
  * Map of this file:
  *   regions and targets	constructors, destructors, damon_set_regions()
+ *   schemes			DAMOS constructors, validation, commit helpers
  *   contexts and attributes	damon_new_ctx(), damon_set_attrs(), commit
  *   operations sets		the registry of ops sets, by id
  *   requests			damon_request() and the kdamond side of it
  *   region adaptation		merge, split, ages (kdamond only)
+ *   scheme application		filters, quotas, goals, watermarks (kdamond)
  *   kdamond			the monitoring thread and its main loop
  *   start and stop		damon_start(), damon_stop() and friends
  *
@@ -38,9 +40,11 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
+#include <linux/psi.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/vmstat.h>
 #include <kunit/visibility.h>
 
 #define CREATE_TRACE_POINTS
@@ -437,6 +441,487 @@ unsigned int damon_nr_regions(struct damon_target *t)
 }
 EXPORT_SYMBOL_GPL(damon_nr_regions);
 
+/* === schemes === */
+
+/**
+ * damon_new_scheme() - Allocate a new operation scheme.
+ * @pattern:		The access pattern of the regions to act on.  Copied.
+ * @action:		The action.
+ * @apply_interval_us:	How often to apply the scheme, in microseconds; 0
+ *			means every aggregation interval.
+ * @quota:		The quota.  Its parameters are copied, but not its
+ *			goals: the new scheme has none (add them with
+ *			damos_add_quota_goal()).
+ * @wmarks:		The watermarks.  Copied.
+ * @target_nid:		Destination node of the migration actions.
+ *
+ * The scheme starts with zero statistics, no filter, an unlimited effective
+ * quota, and active if its watermark metric is &DAMOS_WMARK_NONE, inactive
+ * until the first watermark check otherwise.  The parameters are checked
+ * only when the scheme's context is started or committed.
+ *
+ * Context: Process context; may sleep.
+ * Return: The new scheme, or NULL if out of memory.
+ */
+struct damos *damon_new_scheme(const struct damos_access_pattern *pattern,
+			       enum damos_action action,
+			       unsigned long apply_interval_us,
+			       const struct damos_quota *quota,
+			       const struct damos_watermarks *wmarks,
+			       int target_nid)
+{
+	struct damos *s;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->pattern = *pattern;
+	s->action = action;
+	s->apply_interval_us = apply_interval_us;
+	s->target_nid = target_nid;
+	s->quota.reset_interval = quota->reset_interval;
+	s->quota.ms = quota->ms;
+	s->quota.sz = quota->sz;
+	s->quota.weight_sz = quota->weight_sz;
+	s->quota.weight_nr_accesses = quota->weight_nr_accesses;
+	s->quota.weight_age = quota->weight_age;
+	s->quota.esz = ULONG_MAX;
+	/* No quota window yet: see damos_window_due(). */
+	s->quota.charged_from = ULONG_MAX;
+	INIT_LIST_HEAD(&s->quota.goals);
+	s->wmarks.metric = wmarks->metric;
+	s->wmarks.interval = wmarks->interval;
+	s->wmarks.high = wmarks->high;
+	s->wmarks.mid = wmarks->mid;
+	s->wmarks.low = wmarks->low;
+	s->wmarks.activated = wmarks->metric == DAMOS_WMARK_NONE;
+	s->wmarks.next_check = jiffies;
+	INIT_LIST_HEAD(&s->filters);
+	INIT_LIST_HEAD(&s->list);
+	return s;
+}
+EXPORT_SYMBOL_GPL(damon_new_scheme);
+
+/**
+ * damon_add_scheme() - Append a scheme to a context.
+ * @ctx:	The context.
+ * @s:		The scheme, not yet in any context.
+ *
+ * Context: Any context.  The caller owns @ctx.
+ */
+void damon_add_scheme(struct damon_ctx *ctx, struct damos *s)
+{
+	list_add_tail(&s->list, &ctx->schemes);
+}
+EXPORT_SYMBOL_GPL(damon_add_scheme);
+
+/**
+ * damon_destroy_scheme() - Free a scheme with its filters and quota goals.
+ * @s:	The scheme.  Unlinked from its context if it is in one.
+ *
+ * Context: Any context.  The caller owns the context of @s.
+ */
+void damon_destroy_scheme(struct damos *s)
+{
+	struct damos_quota_goal *g, *gnext;
+	struct damos_filter *f, *fnext;
+
+	damos_for_each_filter_safe(f, fnext, s)
+		damos_destroy_filter(f);
+	damos_for_each_quota_goal_safe(g, gnext, &s->quota)
+		damos_destroy_quota_goal(g);
+	list_del_init(&s->list);
+	kfree(s);
+}
+EXPORT_SYMBOL_GPL(damon_destroy_scheme);
+
+/**
+ * damos_new_filter() - Allocate a new scheme filter.
+ * @type:	What the filter looks at.
+ * @matching:	Whether the filter excludes the memory that matches @type
+ *		(true) or the memory that does not (false).
+ *
+ * The type-specific field (&damos_filter.memcg_id, &damos_filter.addr_range
+ * or &damos_filter.target_idx) starts zeroed; the caller sets it.
+ *
+ * Context: Process context; may sleep.
+ * Return: The new filter, or NULL if @type is invalid or out of memory.
+ */
+struct damos_filter *damos_new_filter(enum damos_filter_type type,
+				      bool matching)
+{
+	struct damos_filter *f;
+
+	if ((unsigned int)type >= NR_DAMOS_FILTER_TYPES)
+		return NULL;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return NULL;
+	f->type = type;
+	f->matching = matching;
+	INIT_LIST_HEAD(&f->list);
+	return f;
+}
+EXPORT_SYMBOL_GPL(damos_new_filter);
+
+/**
+ * damos_add_filter() - Append a filter to a scheme.
+ * @s:	The scheme.
+ * @f:	The filter, not yet in any scheme.
+ *
+ * Context: Any context.  The caller owns the context of @s.
+ */
+void damos_add_filter(struct damos *s, struct damos_filter *f)
+{
+	list_add_tail(&f->list, &s->filters);
+}
+EXPORT_SYMBOL_GPL(damos_add_filter);
+
+/**
+ * damos_destroy_filter() - Unlink a filter from its scheme and free it.
+ * @f:	The filter.
+ *
+ * Context: Any context.  The caller owns the context of the scheme of @f.
+ */
+void damos_destroy_filter(struct damos_filter *f)
+{
+	list_del_init(&f->list);
+	kfree(f);
+}
+EXPORT_SYMBOL_GPL(damos_destroy_filter);
+
+/**
+ * damos_new_quota_goal() - Allocate a new quota goal.
+ * @metric:		What the goal measures.
+ * @target_value:	The value of @metric to reach.
+ *
+ * Context: Process context; may sleep.
+ * Return: The new goal, or NULL if @metric is invalid or out of memory.
+ */
+struct damos_quota_goal *
+damos_new_quota_goal(enum damos_quota_goal_metric metric,
+		     unsigned long target_value)
+{
+	struct damos_quota_goal *g;
+
+	if ((unsigned int)metric >= NR_DAMOS_QUOTA_GOAL_METRICS)
+		return NULL;
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return NULL;
+	g->metric = metric;
+	g->target_value = target_value;
+	INIT_LIST_HEAD(&g->list);
+	return g;
+}
+EXPORT_SYMBOL_GPL(damos_new_quota_goal);
+
+/**
+ * damos_add_quota_goal() - Append a goal to a quota.
+ * @q:	The quota.
+ * @g:	The goal, not yet in any quota.
+ *
+ * Context: Any context.  The caller owns the context of the scheme of @q.
+ */
+void damos_add_quota_goal(struct damos_quota *q, struct damos_quota_goal *g)
+{
+	list_add_tail(&g->list, &q->goals);
+}
+EXPORT_SYMBOL_GPL(damos_add_quota_goal);
+
+/**
+ * damos_destroy_quota_goal() - Unlink a goal from its quota and free it.
+ * @g:	The goal.
+ *
+ * Context: Any context.  The caller owns the context of the quota of @g.
+ */
+void damos_destroy_quota_goal(struct damos_quota_goal *g)
+{
+	list_del_init(&g->list);
+	kfree(g);
+}
+EXPORT_SYMBOL_GPL(damos_destroy_quota_goal);
+
+/* Largest quota weight: keeps the score arithmetic of the ops in 32 bits. */
+#define DAMOS_MAX_QUOTA_WEIGHT	1000000U
+
+static bool damos_core_filter(enum damos_filter_type type)
+{
+	return type == DAMOS_FILTER_TYPE_ADDR ||
+		type == DAMOS_FILTER_TYPE_TARGET;
+}
+
+static int damos_check_filter(const struct damon_operations *ops,
+			      const struct damos_filter *f)
+{
+	if ((unsigned int)f->type >= NR_DAMOS_FILTER_TYPES)
+		return -EINVAL;
+	if (f->type == DAMOS_FILTER_TYPE_ADDR &&
+	    f->addr_range.start >= f->addr_range.end)
+		return -EINVAL;
+	if (f->type == DAMOS_FILTER_TYPE_TARGET && f->target_idx < 0)
+		return -EINVAL;
+	if (!damos_core_filter(f->type) &&
+	    !(ops->supported_filters & BIT(f->type)))
+		return -EINVAL;
+	return 0;
+}
+
+static int damos_check_scheme(const struct damon_operations *ops,
+			      const struct damos *s)
+{
+	const struct damos_access_pattern *p = &s->pattern;
+	const struct damos_watermarks *w = &s->wmarks;
+	const struct damos_quota *q = &s->quota;
+	struct damos_quota_goal *g;
+	struct damos_filter *f;
+	int err;
+
+	if ((unsigned int)s->action >= NR_DAMOS_ACTIONS ||
+	    !(ops->supported_actions & BIT(s->action)))
+		return -EINVAL;
+	if (p->min_sz_region > p->max_sz_region ||
+	    p->min_nr_accesses > p->max_nr_accesses ||
+	    p->min_age_region > p->max_age_region)
+		return -EINVAL;
+	if ((unsigned int)w->metric >= NR_DAMOS_WMARK_METRICS)
+		return -EINVAL;
+	if (w->metric != DAMOS_WMARK_NONE &&
+	    (w->high < w->mid || w->mid < w->low))
+		return -EINVAL;
+	if (q->weight_sz > DAMOS_MAX_QUOTA_WEIGHT ||
+	    q->weight_nr_accesses > DAMOS_MAX_QUOTA_WEIGHT ||
+	    q->weight_age > DAMOS_MAX_QUOTA_WEIGHT)
+		return -EINVAL;
+	damos_for_each_quota_goal(g, (struct damos_quota *)q)
+		if ((unsigned int)g->metric >= NR_DAMOS_QUOTA_GOAL_METRICS)
+			return -EINVAL;
+	damos_for_each_filter(f, (struct damos *)s) {
+		err = damos_check_filter(ops, f);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * damon_check_schemes() - Check the schemes of @ctx against @ops.
+ *
+ * Return: 0 if every scheme is valid and @ops supports its action and
+ * filters, -EINVAL otherwise.
+ */
+VISIBLE_IF_KUNIT int damon_check_schemes(const struct damon_operations *ops,
+					 struct damon_ctx *ctx)
+{
+	struct damos *s;
+	int err;
+
+	damon_for_each_scheme(s, ctx) {
+		err = damos_check_scheme(ops, s);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_check_schemes);
+
+/*
+ * What damon_commit_ctx() prepared for one scheme of the source: copies of
+ * its filters and goals for the destination scheme at the same position, or
+ * a whole new scheme when the destination has none there.
+ */
+struct damos_commit_scheme {
+	struct damos *fresh;
+	struct list_head filters;
+	struct list_head goals;
+};
+
+static void damos_free_commit(struct damos_commit_scheme *cs, unsigned int nr)
+{
+	struct damos_quota_goal *g, *gnext;
+	struct damos_filter *f, *fnext;
+	unsigned int i;
+
+	if (!cs)
+		return;
+	for (i = 0; i < nr; i++) {
+		list_for_each_entry_safe(f, fnext, &cs[i].filters, list)
+			damos_destroy_filter(f);
+		list_for_each_entry_safe(g, gnext, &cs[i].goals, list)
+			damos_destroy_quota_goal(g);
+		if (cs[i].fresh)
+			damon_destroy_scheme(cs[i].fresh);
+	}
+	kfree(cs);
+}
+
+static int damos_copy_filters(struct list_head *dst, struct damos *src)
+{
+	struct damos_filter *f, *n;
+
+	damos_for_each_filter(f, src) {
+		n = damos_new_filter(f->type, f->matching);
+		if (!n)
+			return -ENOMEM;
+		switch (f->type) {
+		case DAMOS_FILTER_TYPE_MEMCG:
+			n->memcg_id = f->memcg_id;
+			break;
+		case DAMOS_FILTER_TYPE_ADDR:
+			n->addr_range = f->addr_range;
+			break;
+		case DAMOS_FILTER_TYPE_TARGET:
+			n->target_idx = f->target_idx;
+			break;
+		default:
+			break;
+		}
+		list_add_tail(&n->list, dst);
+	}
+	return 0;
+}
+
+static int damos_copy_goals(struct list_head *dst, struct damos *src)
+{
+	struct damos_quota_goal *g, *n;
+
+	damos_for_each_quota_goal(g, &src->quota) {
+		n = damos_new_quota_goal(g->metric, g->target_value);
+		if (!n)
+			return -ENOMEM;
+		n->current_value = g->current_value;
+		n->last_psi_total = g->last_psi_total;
+		list_add_tail(&n->list, dst);
+	}
+	return 0;
+}
+
+static unsigned int damon_nr_schemes(struct damon_ctx *ctx)
+{
+	struct damos *s;
+	unsigned int nr = 0;
+
+	damon_for_each_scheme(s, ctx)
+		nr++;
+	return nr;
+}
+
+/*
+ * Allocate everything committing the schemes of @src to @dst needs.  On
+ * success *@csp holds damon_nr_schemes(@src) entries.
+ */
+static int damos_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
+				struct damos_commit_scheme **csp)
+{
+	unsigned int nr = damon_nr_schemes(src), i = 0;
+	struct damos_commit_scheme *cs;
+	struct damos *ds, *ss;
+	int err = 0;
+
+	*csp = NULL;
+	if (!nr)
+		return 0;
+	cs = kcalloc(nr, sizeof(*cs), GFP_KERNEL);
+	if (!cs)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		INIT_LIST_HEAD(&cs[i].filters);
+		INIT_LIST_HEAD(&cs[i].goals);
+	}
+	ds = list_first_entry(&dst->schemes, struct damos, list);
+	i = 0;
+	damon_for_each_scheme(ss, src) {
+		struct damos_commit_scheme *c = &cs[i++];
+
+		if (&ds->list == &dst->schemes) {
+			c->fresh = damon_new_scheme(&ss->pattern, ss->action,
+						    ss->apply_interval_us,
+						    &ss->quota, &ss->wmarks,
+						    ss->target_nid);
+			if (!c->fresh) {
+				err = -ENOMEM;
+				break;
+			}
+		} else {
+			ds = list_next_entry(ds, list);
+		}
+		err = damos_copy_filters(&c->filters, ss);
+		if (!err)
+			err = damos_copy_goals(&c->goals, ss);
+		if (err)
+			break;
+	}
+	if (err) {
+		damos_free_commit(cs, nr);
+		return err;
+	}
+	*csp = cs;
+	return 0;
+}
+
+/* Give @dst the parameters of @src, keeping its runtime state. */
+static void damos_commit_params(struct damos *dst, struct damos *src)
+{
+	dst->pattern = src->pattern;
+	dst->action = src->action;
+	dst->apply_interval_us = src->apply_interval_us;
+	dst->target_nid = src->target_nid;
+	dst->quota.reset_interval = src->quota.reset_interval;
+	dst->quota.ms = src->quota.ms;
+	dst->quota.sz = src->quota.sz;
+	dst->quota.weight_sz = src->quota.weight_sz;
+	dst->quota.weight_nr_accesses = src->quota.weight_nr_accesses;
+	dst->quota.weight_age = src->quota.weight_age;
+	dst->wmarks.metric = src->wmarks.metric;
+	dst->wmarks.interval = src->wmarks.interval;
+	dst->wmarks.high = src->wmarks.high;
+	dst->wmarks.mid = src->wmarks.mid;
+	dst->wmarks.low = src->wmarks.low;
+	if (dst->wmarks.metric == DAMOS_WMARK_NONE)
+		dst->wmarks.activated = true;
+}
+
+/*
+ * Commit the schemes prepared by damos_commit_prepare(): cannot fail.
+ * Frees @cs.
+ */
+static void damos_commit_apply(struct damon_ctx *dst,
+			       struct damos_commit_scheme *cs, unsigned int nr,
+			       struct damon_ctx *src)
+{
+	struct damos *ds, *next, *ss;
+	unsigned int i = 0;
+
+	ss = list_first_entry(&src->schemes, struct damos, list);
+	damon_for_each_scheme_safe(ds, next, dst) {
+		struct damos_quota_goal *g, *gnext;
+		struct damos_filter *f, *fnext;
+
+		if (i >= nr) {
+			damon_destroy_scheme(ds);
+			continue;
+		}
+		damos_commit_params(ds, ss);
+		damos_for_each_filter_safe(f, fnext, ds)
+			damos_destroy_filter(f);
+		list_splice_tail_init(&cs[i].filters, &ds->filters);
+		damos_for_each_quota_goal_safe(g, gnext, &ds->quota)
+			damos_destroy_quota_goal(g);
+		list_splice_tail_init(&cs[i].goals, &ds->quota.goals);
+		ss = list_next_entry(ss, list);
+		i++;
+	}
+	for (; i < nr; i++) {
+		struct damos *fresh = cs[i].fresh;
+
+		list_splice_tail_init(&cs[i].filters, &fresh->filters);
+		list_splice_tail_init(&cs[i].goals, &fresh->quota.goals);
+		damon_add_scheme(dst, fresh);
+		cs[i].fresh = NULL;
+	}
+	damos_free_commit(cs, nr);
+}
+
 /* === contexts and attributes === */
 
 /**
@@ -462,6 +947,7 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->attrs.min_nr_regions = 10;
 	ctx->attrs.max_nr_regions = 1000;
 	INIT_LIST_HEAD(&ctx->targets);
+	INIT_LIST_HEAD(&ctx->schemes);
 	mutex_init(&ctx->kdamond_lock);
 	ctx->kdamond_id = -1;
 	spin_lock_init(&ctx->request_lock);
@@ -471,7 +957,7 @@ struct damon_ctx *damon_new_ctx(void)
 EXPORT_SYMBOL_GPL(damon_new_ctx);
 
 /**
- * damon_destroy_ctx() - Free a context with its targets and regions.
+ * damon_destroy_ctx() - Free a context with its targets, regions and schemes.
  * @ctx:	The context.  Must not be running.
  *
  * Context: Process context; may sleep.
@@ -479,11 +965,14 @@ EXPORT_SYMBOL_GPL(damon_new_ctx);
 void damon_destroy_ctx(struct damon_ctx *ctx)
 {
 	struct damon_target *t, *next;
+	struct damos *s, *snext;
 
 	if (WARN_ON(damon_is_running(ctx)))
 		return;
 	damon_for_each_target_safe(t, next, ctx)
 		damon_destroy_target(t);
+	damon_for_each_scheme_safe(s, snext, ctx)
+		damon_destroy_scheme(s);
 	mutex_destroy(&ctx->kdamond_lock);
 	kfree(ctx);
 }
@@ -707,16 +1196,26 @@ static int damon_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
  * damon_set_regions(), which keeps the monitoring results of overlapping
  * regions; a @src target without regions leaves them as they are.  If @dst
  * is running, its next operations update is made due at once, so that new
- * targets get regions.  On error @dst is left unchanged.
+ * targets get regions.
+ *
+ * Schemes are matched by position, too.  A @dst scheme takes the parameters
+ * of its @src counterpart (access pattern, action, intervals, target node,
+ * quota and watermark parameters; its filters and quota goals are replaced
+ * by copies of those of @src) but keeps its runtime state: statistics,
+ * quota charge and effective quota, activation.  Extra schemes of @dst are
+ * destroyed and extra schemes of @src are copied.  On error @dst is left
+ * unchanged.
  *
  * Context: Process context; may sleep.  On a running @dst, only from a
  * function run by damon_request() on @dst.
- * Return: 0 on success, -EINVAL if @src has invalid attributes or regions or
- * if @dst is running and @src has another operations set, -EBUSY if @dst is
+ * Return: 0 on success, -EINVAL if @src has invalid attributes, regions or
+ * schemes (see damon_start()) or if @dst is running and @src has another
+ * operations set, -EBUSY if @dst is
  * running and the caller is not its kdamond, -ENOMEM if out of memory.
  */
 int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 {
+	struct damos_commit_scheme *css;
 	struct damon_commit_target *cts;
 	struct damon_target *dt, *next;
 	unsigned int nr_src, i = 0;
@@ -731,6 +1230,9 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 		return -EBUSY;
 	if (running && src->ops.id != dst->ops.id)
 		return -EINVAL;
+	err = damon_check_schemes(running ? &dst->ops : &src->ops, src);
+	if (err)
+		return err;
 
 	nr_src = damon_nr_targets(src);
 	cts = kcalloc(max(nr_src, 1U), sizeof(*cts), GFP_KERNEL);
@@ -739,6 +1241,8 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 	for (i = 0; i < nr_src; i++)
 		INIT_LIST_HEAD(&cts[i].regions);
 	err = damon_commit_prepare(dst, src, cts);
+	if (!err)
+		err = damos_commit_prepare(dst, src, &css);
 	if (err) {
 		damon_commit_free(cts, nr_src);
 		return err;
@@ -772,6 +1276,7 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 		ct->fresh = NULL;
 	}
 	damon_commit_free(cts, nr_src);
+	damos_commit_apply(dst, css, damon_nr_schemes(src), src);
 
 	/* After the regions, so that kept results are rescaled as well. */
 	__damon_set_attrs(dst, &src->attrs);
@@ -864,8 +1369,13 @@ EXPORT_SYMBOL_GPL(damon_select_ops);
  * @req->arg, at a point between two samplings where the function may read
  * and change the context, its targets and regions freely.  A request with
  * @req->after_aggregation set is called only after an aggregation interval
- * that ended after it was queued.  If the kdamond ends before calling it,
- * the request is dropped.
+ * that ended after it was queued.  A request with @req->walk_fn set waits
+ * for the next time the kdamond applies its schemes, however long that
+ * takes: @req->walk_fn is called for each region a scheme tries then, and
+ * @req->fn right after that pass, so that it sees the statistics the pass
+ * left.  If the context has no scheme, it is called at the next safe point
+ * without a walk.  If the kdamond ends before calling it, the request is
+ * dropped.
  *
  * Context: Process context; sleeps.  Not from the kdamond of @ctx itself.
  * Return: 0 if @req->fn was called (its return value is in @req->result),
@@ -891,10 +1401,18 @@ int damon_request(struct damon_ctx *ctx, struct damon_request *req)
 	}
 	spin_lock(&ctx->request_lock);
 	list_add_tail(&req->list, &ctx->requests);
+	/* An idle kdamond sleeps for a watermark interval: wake it up. */
+	if (ctx->kdamond_idle)
+		wake_up_process(ctx->kdamond);
 	spin_unlock(&ctx->request_lock);
 	mutex_unlock(&ctx->kdamond_lock);
 
-	wait_for_completion(&req->done);
+	/*
+	 * Not interruptible: @req must stay valid until the kdamond is done
+	 * with it.  TASK_IDLE, as an after_aggregation request may wait for
+	 * a long aggregation interval without being a hung task.
+	 */
+	wait_for_completion_state(&req->done, TASK_IDLE);
 	return req->canceled ? -ECANCELED : 0;
 }
 EXPORT_SYMBOL_GPL(damon_request);
@@ -902,11 +1420,13 @@ EXPORT_SYMBOL_GPL(damon_request);
 /*
  * Requests taken off ctx->requests by the kdamond: @waiting wait for the end
  * of the current aggregation interval, @ready may run at the next safe
- * point.  Only the kdamond touches them.
+ * point, @walking wait for the next time the schemes are applied.  Only the
+ * kdamond touches them.
  */
 struct kdamond_requests {
 	struct list_head waiting;
 	struct list_head ready;
+	struct list_head walking;
 };
 
 /* After complete() the request may be gone: touch it no more. */
@@ -940,10 +1460,15 @@ static void kdamond_handle_requests(struct damon_ctx *ctx,
 	list_splice_tail_init(&ctx->requests, &queued);
 	spin_unlock(&ctx->request_lock);
 
+	/* A commit may have removed every scheme: nothing to wait for. */
+	if (list_empty(&ctx->schemes))
+		list_splice_tail_init(&q->walking, &q->ready);
 	list_for_each_entry_safe(req, next, &q->ready, list)
 		kdamond_call_request(ctx, req);
 	list_for_each_entry_safe(req, next, &queued, list) {
-		if (req->after_aggregation)
+		if (req->walk_fn && !list_empty(&ctx->schemes))
+			list_move_tail(&req->list, &q->walking);
+		else if (req->after_aggregation)
 			list_move_tail(&req->list, &q->waiting);
 		else
 			kdamond_call_request(ctx, req);
@@ -1315,6 +1840,613 @@ VISIBLE_IF_KUNIT void kdamond_aggregate(struct damon_ctx *ctx,
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_aggregate);
 
+/* === scheme application === */
+
+/**
+ * DOC: scheme application
+ *
+ * At the end of each aggregation interval, before the ages are updated and
+ * the regions merged, the kdamond applies every scheme that is active (its
+ * watermarks allow it) and due (its apply interval, counted in sampling
+ * intervals, has passed; 0 means every aggregation).  For each region of
+ * each target, in order:
+ *
+ * - The core filters (address and target) run in their list order.  An
+ *   address filter whose range covers only part of a region first splits the
+ *   region at the range boundaries, widened to &DAMON_MIN_REGION, so that
+ *   only the part inside (or outside) the range is excluded.  The extra
+ *   regions are merged back by the next merge step.
+ * - The region must match the access pattern: size in bytes, nr_accesses of
+ *   the interval that just ended, and age.
+ * - If the quota binds, the region must have a score of at least the
+ *   window's threshold, and a region larger than what is left of the quota
+ *   is split so that only the part that fits is tried.
+ * - The region then counts as tried; pending tried-regions requests see it
+ *   (see damon_request()), and the action is applied to it by the ops.
+ *
+ * A quota window lasts &damos_quota.reset_interval.  At its start the
+ * effective size quota (&damos_quota.esz) is recomputed as the smallest of
+ * the size quota, the bytes the time quota allows at the throughput the
+ * action has shown so far (1 MiB per millisecond is assumed until the action
+ * has been applied once), and the size the quota goals tune.  If the
+ * regions that match the scheme are larger than the quota, a score
+ * threshold is chosen from a histogram of the scores weighted by region
+ * size, so that about esz bytes of the highest-scored regions pass it.  The
+ * bytes tried are charged to the window; once esz bytes are charged, the
+ * scheme stops until the next window, which resumes at the target and
+ * address where the last one stopped, so that no region starves.
+ *
+ * The goals feedback loop keeps its own quota (in &damos_quota.esz_bp, in
+ * bytes).  Each window it computes each goal's achievement, current value
+ * over target value in basis points, and takes the largest: below 10000
+ * the quota grows by up to 2x (the further from the goal, the more); above,
+ * it shrinks in proportion, by at most a half; it never goes below
+ * &DAMON_MIN_REGION.
+ */
+
+/* Bytes per ms assumed for a time quota before any measurement: 1 MiB. */
+#define DAMOS_INIT_SZ_PER_MS	(1024UL * 1024)
+/* Starting point of the goals feedback loop without a static limit. */
+#define DAMOS_GOAL_INIT_SZ	(1024UL * 1024)
+
+/*
+ * damos_pattern_match() - Tell whether @r matches the access pattern of @s.
+ */
+VISIBLE_IF_KUNIT bool damos_pattern_match(const struct damos *s,
+					  const struct damon_region *r)
+{
+	const struct damos_access_pattern *p = &s->pattern;
+	unsigned long sz = r->ar.end - r->ar.start;
+
+	return sz >= p->min_sz_region && sz <= p->max_sz_region &&
+		r->nr_accesses >= p->min_nr_accesses &&
+		r->nr_accesses <= p->max_nr_accesses &&
+		r->age >= p->min_age_region && r->age <= p->max_age_region;
+}
+EXPORT_SYMBOL_IF_KUNIT(damos_pattern_match);
+
+/*
+ * Make @r lie wholly inside or wholly outside @f's range, splitting it if
+ * needed, and tell whether it is inside.  Returns -ENOMEM if a split failed.
+ */
+static int damos_addr_filter_match(struct damon_target *t,
+				   struct damon_region *r,
+				   const struct damos_filter *f)
+{
+	unsigned long fs = ALIGN_DOWN(f->addr_range.start, DAMON_MIN_REGION);
+	unsigned long fe = ALIGN(f->addr_range.end, DAMON_MIN_REGION);
+
+	if (r->ar.start < fs && r->ar.end > fs) {
+		if (damon_split_region_at(t, r, fs - r->ar.start))
+			return -ENOMEM;
+	} else if (r->ar.start < fe && r->ar.end > fe) {
+		if (damon_split_region_at(t, r, fe - r->ar.start))
+			return -ENOMEM;
+	}
+	return r->ar.start >= fs && r->ar.end <= fe;
+}
+
+/*
+ * damos_core_filter_out() - Tell whether the core filters of @s exclude @r.
+ * @t:		The target of @r.
+ * @tidx:	Index of @t in its context.
+ * @r:		The region.  May be split: it then keeps its left part.
+ * @s:		The scheme.
+ */
+VISIBLE_IF_KUNIT bool damos_core_filter_out(struct damon_target *t,
+					    unsigned int tidx,
+					    struct damon_region *r,
+					    struct damos *s)
+{
+	struct damos_filter *f;
+	int match;
+
+	damos_for_each_filter(f, s) {
+		switch (f->type) {
+		case DAMOS_FILTER_TYPE_TARGET:
+			match = f->target_idx >= 0 &&
+				(unsigned int)f->target_idx == tidx;
+			break;
+		case DAMOS_FILTER_TYPE_ADDR:
+			match = damos_addr_filter_match(t, r, f);
+			/* Could not isolate the range: do not touch it. */
+			if (match < 0)
+				return true;
+			break;
+		default:
+			continue;
+		}
+		if (match == f->matching)
+			return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(damos_core_filter_out);
+
+static bool damos_has_ops_filter(struct damos *s)
+{
+	struct damos_filter *f;
+
+	damos_for_each_filter(f, s)
+		if (!damos_core_filter(f->type))
+			return true;
+	return false;
+}
+
+static unsigned int damos_region_score(struct damon_ctx *ctx,
+				       struct damon_target *t,
+				       struct damon_region *r, struct damos *s)
+{
+	int score;
+
+	if (!ctx->ops.get_scheme_score)
+		return 0;
+	score = ctx->ops.get_scheme_score(ctx, t, r, s);
+	return clamp(score, 0, DAMOS_MAX_SCORE);
+}
+
+/*
+ * damos_set_min_score() - Choose the score threshold of a quota window.
+ *
+ * Sums the sizes of the regions that match the pattern of @s per score, and
+ * picks the highest threshold whose regions still reach the effective
+ * quota.  0 when they all fit.
+ */
+VISIBLE_IF_KUNIT void damos_set_min_score(struct damon_ctx *ctx,
+					  struct damos *s)
+{
+	struct damos_quota *q = &s->quota;
+	unsigned long *hist, sum = 0;
+	struct damon_target *t;
+	struct damon_region *r;
+	int score;
+
+	q->min_score = 0;
+	if (q->esz == ULONG_MAX)
+		return;
+	hist = kcalloc(DAMOS_MAX_SCORE + 1, sizeof(*hist), GFP_KERNEL);
+	if (!hist)
+		return;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			if (!damos_pattern_match(s, r))
+				continue;
+			hist[damos_region_score(ctx, t, r, s)] +=
+				damon_sz_region(r);
+		}
+	}
+	for (score = DAMOS_MAX_SCORE; score >= 0; score--) {
+		sum += hist[score];
+		if (sum >= q->esz) {
+			q->min_score = score;
+			break;
+		}
+	}
+	kfree(hist);
+}
+EXPORT_SYMBOL_IF_KUNIT(damos_set_min_score);
+
+static unsigned long damos_psi_some_mem_total_us(void)
+{
+#if IS_ENABLED(CONFIG_PSI)
+	return div_u64(READ_ONCE(psi_system.total[PSI_AVGS][PSI_MEM_SOME]),
+		       NSEC_PER_USEC);
+#else
+	return 0;
+#endif
+}
+
+static void damos_measure_goal(struct damos_quota_goal *g)
+{
+	u64 now;
+
+	switch (g->metric) {
+	case DAMOS_QUOTA_SOME_MEM_PSI_US:
+		now = damos_psi_some_mem_total_us();
+		g->current_value = now - g->last_psi_total;
+		g->last_psi_total = now;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Achievement of @g, in basis points of its target. */
+static unsigned long damos_goal_achievement(const struct damos_quota_goal *g)
+{
+	if (!g->target_value)
+		return g->current_value ? ULONG_MAX : DAMON_BP_DENOMINATOR;
+	return min_t(u64, mul_u64_u64_div_u64(g->current_value,
+					      DAMON_BP_DENOMINATOR,
+					      g->target_value), ULONG_MAX);
+}
+
+/*
+ * damos_goal_tuned_sz() - One step of the goals feedback loop.
+ * @sz:		The goal-tuned quota of the last window, in bytes.
+ * @ach:	The achievement of the goals, in basis points.
+ *
+ * Return: The goal-tuned quota of the next window.
+ */
+VISIBLE_IF_KUNIT unsigned long damos_goal_tuned_sz(unsigned long sz,
+						   unsigned long ach)
+{
+	if (ach < DAMON_BP_DENOMINATOR) {
+		unsigned long grow = mult_frac(sz, DAMON_BP_DENOMINATOR - ach,
+					       DAMON_BP_DENOMINATOR);
+
+		sz = grow > ULONG_MAX / 2 - sz ? ULONG_MAX / 2 : sz + grow;
+	} else if (ach > DAMON_BP_DENOMINATOR) {
+		sz = max(mul_u64_u64_div_u64(sz, DAMON_BP_DENOMINATOR, ach),
+			 (u64)sz / 2);
+	}
+	return max(sz, DAMON_MIN_REGION);
+}
+EXPORT_SYMBOL_IF_KUNIT(damos_goal_tuned_sz);
+
+/* Bytes the time quota of @q allows, at the throughput measured so far. */
+static unsigned long damos_time_quota_sz(const struct damos_quota *q)
+{
+	u64 ns = (u64)q->ms * NSEC_PER_MSEC;
+	u64 sz;
+
+	if (q->total_charged_ns && q->total_charged_sz)
+		sz = mul_u64_u64_div_u64(ns, q->total_charged_sz,
+					 q->total_charged_ns);
+	else
+		sz = (u64)q->ms * DAMOS_INIT_SZ_PER_MS;
+	return min_t(u64, max_t(u64, sz, DAMON_MIN_REGION), ULONG_MAX);
+}
+
+/*
+ * damos_new_quota_window() - Start a new quota window for @s: reset the
+ * charge, recompute the effective quota and the score threshold.
+ */
+VISIBLE_IF_KUNIT void damos_new_quota_window(struct damon_ctx *ctx,
+					     struct damos *s)
+{
+	struct damos_quota *q = &s->quota;
+	unsigned long esz = ULONG_MAX;
+	struct damos_quota_goal *g;
+
+	q->charged_sz = 0;
+	q->charged_from = ctx->passed_sample_intervals;
+	if (q->ms)
+		esz = min(esz, damos_time_quota_sz(q));
+	if (q->sz)
+		esz = min(esz, q->sz);
+	if (!list_empty(&q->goals)) {
+		unsigned long ach = 0;
+
+		damos_for_each_quota_goal(g, q) {
+			damos_measure_goal(g);
+			ach = max(ach, damos_goal_achievement(g));
+		}
+		if (!q->esz_bp)
+			q->esz_bp = esz != ULONG_MAX ? esz : DAMOS_GOAL_INIT_SZ;
+		else
+			q->esz_bp = damos_goal_tuned_sz(q->esz_bp, ach);
+		esz = min(esz, q->esz_bp);
+	}
+	q->esz = esz;
+	damos_set_min_score(ctx, s);
+}
+EXPORT_SYMBOL_IF_KUNIT(damos_new_quota_window);
+
+static bool damos_window_due(struct damon_ctx *ctx, struct damos *s)
+{
+	struct damos_quota *q = &s->quota;
+	unsigned long now = ctx->passed_sample_intervals;
+
+	/* charged_from is ULONG_MAX until the first window starts. */
+	if (now < q->charged_from)
+		return true;
+	return now - q->charged_from >=
+		damon_interval_sis(&ctx->attrs,
+				   min(q->reset_interval,
+				       ULONG_MAX / USEC_PER_MSEC) *
+				   USEC_PER_MSEC);
+}
+
+/* Forget a resume point whose target is gone. */
+static void damos_check_resume_point(struct damon_ctx *ctx, struct damos *s)
+{
+	struct damon_target *t;
+
+	if (!s->quota.charge_target_from)
+		return;
+	damon_for_each_target(t, ctx)
+		if (t == s->quota.charge_target_from)
+			return;
+	s->quota.charge_target_from = NULL;
+}
+
+static void damos_walk(struct list_head *walkers, struct damon_ctx *ctx,
+		       struct damon_target *t, struct damon_region *r,
+		       struct damos *s, unsigned long sz_filter_passed)
+{
+	struct damon_request *req;
+
+	if (!walkers)
+		return;
+	list_for_each_entry(req, walkers, list)
+		req->walk_fn(req->arg, ctx, t, r, s, sz_filter_passed);
+}
+
+/* Context index in the tracepoint: a kdamond has one context. */
+#define DAMOS_TRACE_CTX_IDX	0
+
+static void damos_apply_region(struct damon_ctx *ctx, struct damon_target *t,
+			       unsigned int tidx, struct damon_region *r,
+			       struct damos *s, unsigned int sidx,
+			       struct list_head *walkers)
+{
+	unsigned long sz = damon_sz_region(r), applied = 0;
+	struct damos_quota *q = &s->quota;
+	u64 begin;
+
+	s->stat.nr_tried++;
+	s->stat.sz_tried += sz;
+	/*
+	 * The bytes that pass the filters are known only to the ops, and only
+	 * once they apply the action: walkers get the whole region when no
+	 * ops filter is set, and the bytes DAMOS_STAT reports otherwise.
+	 */
+	if (!damos_has_ops_filter(s))
+		damos_walk(walkers, ctx, t, r, s, sz);
+
+	if (trace_damos_before_apply_enabled())
+		trace_damos_before_apply(DAMOS_TRACE_CTX_IDX, sidx, tidx, r,
+					 t->nr_regions);
+	begin = ktime_get_ns();
+	if (ctx->ops.apply_scheme)
+		applied = ctx->ops.apply_scheme(ctx, t, r, s);
+	q->total_charged_ns += ktime_get_ns() - begin;
+	q->total_charged_sz += sz;
+	q->charged_sz += sz;
+	if (damos_has_ops_filter(s))
+		damos_walk(walkers, ctx, t, r, s,
+			   s->action == DAMOS_STAT ? applied : 0);
+	if (applied) {
+		s->stat.nr_applied++;
+		s->stat.sz_applied += applied;
+		if (s->action != DAMOS_STAT)
+			r->age = 0;
+	}
+}
+
+/*
+ * Apply @s to the regions of @t from @r on.  Returns false if the quota
+ * stopped it.
+ */
+static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
+			       unsigned int tidx, struct damon_region *r,
+			       struct damos *s, unsigned int sidx,
+			       struct list_head *walkers)
+{
+	struct damos_quota *q = &s->quota;
+	bool limited = q->esz != ULONG_MAX;
+
+	for (; &r->list != &t->regions_list; r = damon_next_region(r)) {
+		unsigned long left;
+
+		if (damos_core_filter_out(t, tidx, r, s))
+			continue;
+		if (!damos_pattern_match(s, r))
+			continue;
+		if (!limited) {
+			damos_apply_region(ctx, t, tidx, r, s, sidx, walkers);
+			continue;
+		}
+		left = q->esz > q->charged_sz ? q->esz - q->charged_sz : 0;
+		left = ALIGN_DOWN(left, DAMON_MIN_REGION);
+		if (!left) {
+			q->charge_target_from = t;
+			q->charge_addr_from = r->ar.start;
+			s->stat.qt_exceeds++;
+			return false;
+		}
+		if (damos_region_score(ctx, t, r, s) < q->min_score)
+			continue;
+		if (damon_sz_region(r) > left &&
+		    damon_split_region_at(t, r, left))
+			continue;
+		damos_apply_region(ctx, t, tidx, r, s, sidx, walkers);
+	}
+	return true;
+}
+
+/* One pass of @s over the regions, resuming where the last one stopped. */
+static void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
+			       unsigned int sidx, struct list_head *walkers)
+{
+	struct damos_quota *q = &s->quota;
+	struct damon_target *t, *from;
+	unsigned int tidx = 0;
+
+	if (q->esz != ULONG_MAX && q->charged_sz >= q->esz)
+		return;
+	damos_check_resume_point(ctx, s);
+	from = q->charge_target_from;
+	q->charge_target_from = NULL;
+	damon_for_each_target(t, ctx) {
+		struct damon_region *r;
+
+		if (from && t != from) {
+			tidx++;
+			continue;
+		}
+		r = damon_first_region(t);
+		if (from) {
+			unsigned long addr = q->charge_addr_from;
+
+			/* Skip what the last window already covered. */
+			while (&r->list != &t->regions_list &&
+			       r->ar.end <= addr)
+				r = damon_next_region(r);
+			if (&r->list != &t->regions_list &&
+			    r->ar.start < addr &&
+			    !damon_split_region_at(t, r, ALIGN_DOWN(addr -
+					r->ar.start, DAMON_MIN_REGION)))
+				r = damon_next_region(r);
+			from = NULL;
+		}
+		if (!damos_apply_target(ctx, t, tidx, r, s, sidx, walkers))
+			return;
+		tidx++;
+	}
+}
+
+static unsigned long damos_apply_sis(struct damon_ctx *ctx, struct damos *s)
+{
+	if (!s->apply_interval_us)
+		return 0;
+	return damon_interval_sis(&ctx->attrs, s->apply_interval_us);
+}
+
+/*
+ * kdamond_apply_schemes() - Apply the schemes that are active and due.
+ * @ctx:	The context, at the end of an aggregation interval.
+ * @walkers:	Requests whose walk_fn sees the tried regions, or NULL.
+ *
+ * Return: true if at least one scheme was applied.
+ */
+VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
+					    struct list_head *walkers)
+{
+	unsigned long now = ctx->passed_sample_intervals;
+	unsigned int sidx = 0;
+	bool applied = false;
+	struct damos *s;
+
+	damon_assert_owner(ctx);
+	damon_for_each_scheme(s, ctx) {
+		if (!s->wmarks.activated || now < s->next_apply_sis) {
+			sidx++;
+			continue;
+		}
+		s->next_apply_sis = now + damos_apply_sis(ctx, s);
+		if (damos_window_due(ctx, s))
+			damos_new_quota_window(ctx, s);
+		damos_apply_scheme(ctx, s, sidx++, walkers);
+		applied = true;
+	}
+	return applied;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdamond_apply_schemes);
+
+/* Free memory of the system, per mille of the total RAM. */
+static unsigned long damos_free_mem_rate(void)
+{
+	unsigned long total = totalram_pages();
+
+	if (!total)
+		return 0;
+	return global_zone_page_state(NR_FREE_PAGES) * 1000 / total;
+}
+
+/*
+ * damos_wmarks_update() - The watermark state machine: deactivate @s above
+ * high or below low, activate it at or below mid.  Between mid and high, it
+ * keeps its state.
+ */
+VISIBLE_IF_KUNIT void damos_wmarks_update(struct damos *s, unsigned long value)
+{
+	struct damos_watermarks *w = &s->wmarks;
+
+	if (w->metric == DAMOS_WMARK_NONE)
+		w->activated = true;
+	else if (value > w->high || value < w->low)
+		w->activated = false;
+	else if (value <= w->mid)
+		w->activated = true;
+}
+EXPORT_SYMBOL_IF_KUNIT(damos_wmarks_update);
+
+/*
+ * kdamond_check_watermarks() - Check the watermarks that are due.
+ * @ctx:	The context.
+ *
+ * Return: true if the context has schemes and none of them is active.
+ */
+static bool kdamond_check_watermarks(struct damon_ctx *ctx)
+{
+	bool any_active = false;
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx) {
+		struct damos_watermarks *w = &s->wmarks;
+
+		if (w->metric == DAMOS_WMARK_NONE) {
+			w->activated = true;
+		} else if (time_after_eq(jiffies, w->next_check)) {
+			w->next_check = jiffies + usecs_to_jiffies(w->interval);
+			damos_wmarks_update(s, damos_free_mem_rate());
+		}
+		any_active |= w->activated;
+	}
+	return !list_empty(&ctx->schemes) && !any_active;
+}
+
+/* Shortest watermark check interval of @ctx, in microseconds. */
+static unsigned long damos_min_wmarks_interval(struct damon_ctx *ctx)
+{
+	unsigned long min_us = ULONG_MAX;
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx)
+		min_us = min(min_us, s->wmarks.interval);
+	return clamp(min_us, 1000UL, 60UL * USEC_PER_SEC);
+}
+
+/*
+ * kdamond_wait_watermarks() - Idle while no scheme is active.
+ * @ctx:	The context.
+ *
+ * Sleeps for the shortest watermark interval if @ctx has schemes and none
+ * is active.  kthread_stop() and damon_request() end the sleep early.
+ *
+ * Return: true if the kdamond idled, false if it should monitor.
+ */
+static bool kdamond_wait_watermarks(struct damon_ctx *ctx)
+{
+	ktime_t t;
+	u64 ns;
+
+	if (!kdamond_check_watermarks(ctx))
+		return false;
+	ns = (u64)damos_min_wmarks_interval(ctx) * NSEC_PER_USEC;
+	t = ns_to_ktime(ns);
+	spin_lock(&ctx->request_lock);
+	if (!list_empty(&ctx->requests)) {
+		spin_unlock(&ctx->request_lock);
+		return true;
+	}
+	ctx->kdamond_idle = true;
+	set_current_state(TASK_IDLE);
+	spin_unlock(&ctx->request_lock);
+	if (!kthread_should_stop())
+		schedule_hrtimeout_range(&t, ns / 20, HRTIMER_MODE_REL);
+	__set_current_state(TASK_RUNNING);
+	spin_lock(&ctx->request_lock);
+	ctx->kdamond_idle = false;
+	spin_unlock(&ctx->request_lock);
+	return true;
+}
+
+/* Reset the scheme runtime state that counts in sampling intervals. */
+static void kdamond_init_schemes(struct damon_ctx *ctx)
+{
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx) {
+		s->next_apply_sis = 0;
+		s->wmarks.next_check = jiffies;
+		/* Start a quota window at the first pass. */
+		s->quota.charged_from = ULONG_MAX;
+	}
+}
+
 /* === kdamond === */
 
 /*
@@ -1375,6 +2507,7 @@ static int kdamond_fn(void *data)
 	complete(&start->started);
 	INIT_LIST_HEAD(&q.waiting);
 	INIT_LIST_HEAD(&q.ready);
+	INIT_LIST_HEAD(&q.walking);
 	ctx->passed_sample_intervals = 0;
 	ctx->nr_aggregations = 0;
 	ctx->next_aggregation_sis =
@@ -1382,6 +2515,7 @@ static int kdamond_fn(void *data)
 	ctx->next_ops_update_sis =
 		damon_interval_sis(&ctx->attrs, ctx->attrs.ops_update_interval);
 
+	kdamond_init_schemes(ctx);
 	if (ctx->ops.init)
 		ctx->ops.init(ctx);
 	damon_split_to_min_nr_regions(ctx);
@@ -1390,6 +2524,8 @@ static int kdamond_fn(void *data)
 		kdamond_handle_requests(ctx, &q);
 		if (kthread_should_stop() || !kdamond_has_valid_target(ctx))
 			break;
+		if (kdamond_wait_watermarks(ctx))
+			continue;
 
 		if (ctx->ops.prepare_access_checks)
 			ctx->ops.prepare_access_checks(ctx);
@@ -1399,6 +2535,8 @@ static int kdamond_fn(void *data)
 		ctx->passed_sample_intervals++;
 
 		if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis) {
+			if (kdamond_apply_schemes(ctx, &q.walking))
+				list_splice_tail_init(&q.walking, &q.ready);
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
 				ctx->passed_sample_intervals +
@@ -1421,6 +2559,7 @@ static int kdamond_fn(void *data)
 		ctx->ops.cleanup(ctx);
 	damon_cancel_request_list(&q.ready);
 	damon_cancel_request_list(&q.waiting);
+	damon_cancel_request_list(&q.walking);
 
 	mutex_lock(&ctx->kdamond_lock);
 	WRITE_ONCE(ctx->kdamond, NULL);
@@ -1518,7 +2657,10 @@ static int __damon_start(struct damon_ctx *ctx)
  *
  * Context: Process context; may sleep.
  * Return: 0 on success, -EINVAL if @nr_ctxs is below 1 or a context has no
- * target or appears twice, -EBUSY if a context is already running, an
+ * target, appears twice, or has an invalid scheme (an inverted access
+ * pattern, inverted watermarks, an invalid metric, an out-of-range quota
+ * weight, an empty address filter, or an action or filter type its
+ * operations set does not support), -EBUSY if a context is already running, an
  * exclusive group is running, or @exclusive is set while any context runs,
  * another negative error code if a thread could not be created.
  */
@@ -1530,6 +2672,8 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 		return -EINVAL;
 	for (i = 0; i < nr_ctxs; i++) {
 		if (!ctxs[i] || damon_targets_empty(ctxs[i]))
+			return -EINVAL;
+		if (damon_check_schemes(&ctxs[i]->ops, ctxs[i]))
 			return -EINVAL;
 		for (j = 0; j < i; j++)
 			if (ctxs[j] == ctxs[i])
