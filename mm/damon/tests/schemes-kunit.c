@@ -1,0 +1,759 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite damon_schemes: the DAMOS engine of the DAMON core.  Schemes
+ * run on real contexts, targets and regions, with a fake operations set
+ * assigned directly to &damon_ctx.ops whose hooks record their calls.
+ */
+
+#include <kunit/test.h>
+#include <linux/damon.h>
+#include <linux/module.h>
+
+#include "../core-internal.h"
+
+#define PG	DAMON_MIN_REGION
+
+/* === fake operations set === */
+
+#define DAMOS_FAKE_MAX_CALLS	32
+
+static struct {
+	unsigned int nr_calls;
+	unsigned long starts[DAMOS_FAKE_MAX_CALLS];
+	unsigned long sizes[DAMOS_FAKE_MAX_CALLS];
+	unsigned long sz_total;
+} damos_fake;
+
+static unsigned long damos_fake_apply(struct damon_ctx *ctx,
+				      struct damon_target *t,
+				      struct damon_region *r, struct damos *s)
+{
+	unsigned long sz = damon_sz_region(r);
+
+	if (damos_fake.nr_calls < DAMOS_FAKE_MAX_CALLS) {
+		damos_fake.starts[damos_fake.nr_calls] = r->ar.start;
+		damos_fake.sizes[damos_fake.nr_calls] = sz;
+	}
+	damos_fake.nr_calls++;
+	damos_fake.sz_total += sz;
+	return sz;
+}
+
+/* Hotter is better: the score is the access count. */
+static int damos_fake_score(struct damon_ctx *ctx, struct damon_target *t,
+			    struct damon_region *r, struct damos *s)
+{
+	return min_t(unsigned int, r->nr_accesses, DAMOS_MAX_SCORE);
+}
+
+static const struct damon_operations damos_fake_ops = {
+	.id = DAMON_OPS_PADDR,
+	.apply_scheme = damos_fake_apply,
+	.get_scheme_score = damos_fake_score,
+	.supported_actions = BIT(DAMOS_STAT) | BIT(DAMOS_PAGEOUT),
+	.supported_filters = BIT(DAMOS_FILTER_TYPE_ANON),
+};
+
+/* === fixtures === */
+
+static void damos_test_ctx_release(void *p)
+{
+	damon_destroy_ctx(p);
+}
+
+static struct damon_ctx *damos_test_ctx(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_new_ctx();
+
+	if (!ctx)
+		kunit_skip(test, "out of memory");
+	if (kunit_add_action_or_reset(test, damos_test_ctx_release, ctx))
+		kunit_skip(test, "out of memory");
+	ctx->ops = damos_fake_ops;
+	memset(&damos_fake, 0, sizeof(damos_fake));
+	return ctx;
+}
+
+/* A target of @ctx with @nr regions of @pages pages each, from address 0. */
+static struct damon_target *damos_test_target(struct kunit *test,
+					      struct damon_ctx *ctx,
+					      unsigned int nr,
+					      unsigned long pages)
+{
+	struct damon_target *t = damon_new_target();
+	unsigned int i;
+
+	if (!t)
+		kunit_skip(test, "out of memory");
+	damon_add_target(ctx, t);
+	for (i = 0; i < nr; i++) {
+		struct damon_region *r;
+
+		r = damon_new_region(i * pages * PG, (i + 1) * pages * PG);
+		if (!r)
+			kunit_skip(test, "out of memory");
+		damon_add_region(r, t);
+	}
+	return t;
+}
+
+static const struct damos_access_pattern damos_test_any = {
+	.min_sz_region = 0, .max_sz_region = ULONG_MAX,
+	.min_nr_accesses = 0, .max_nr_accesses = UINT_MAX,
+	.min_age_region = 0, .max_age_region = UINT_MAX,
+};
+
+/* A scheme of @ctx that matches every region, with no quota. */
+static struct damos *damos_test_scheme(struct kunit *test,
+				       struct damon_ctx *ctx,
+				       enum damos_action action,
+				       unsigned long quota_sz)
+{
+	struct damos_quota quota = { .sz = quota_sz };
+	struct damos_watermarks wmarks = { .metric = DAMOS_WMARK_NONE };
+	struct damos *s;
+
+	s = damon_new_scheme(&damos_test_any, action, 0, &quota, &wmarks,
+			     NUMA_NO_NODE);
+	if (!s)
+		kunit_skip(test, "out of memory");
+	damon_add_scheme(ctx, s);
+	return s;
+}
+
+static struct damos_filter *damos_test_filter(struct kunit *test,
+					      struct damos *s,
+					      enum damos_filter_type type,
+					      bool matching)
+{
+	struct damos_filter *f = damos_new_filter(type, matching);
+
+	if (!f)
+		kunit_skip(test, "out of memory");
+	damos_add_filter(s, f);
+	return f;
+}
+
+static struct damon_region *damos_test_nth(struct damon_target *t,
+					   unsigned int n)
+{
+	struct damon_region *r;
+
+	damon_for_each_region(r, t)
+		if (!n--)
+			return r;
+	return NULL;
+}
+
+/* One aggregation later: the next apply pass of the schemes. */
+static bool damos_test_pass(struct damon_ctx *ctx, struct list_head *walkers)
+{
+	ctx->passed_sample_intervals +=
+		ctx->attrs.aggr_interval / ctx->attrs.sample_interval;
+	return kdamond_apply_schemes(ctx, walkers);
+}
+
+/* === constructors and validation === */
+
+static void damos_test_new_scheme(struct kunit *test)
+{
+	struct damos_quota quota = { .ms = 3, .sz = 5 * PG, .weight_age = 7 };
+	struct damos_watermarks wm = { .metric = DAMOS_WMARK_FREE_MEM_RATE,
+				       .high = 9, .mid = 5, .low = 1 };
+	struct damos_quota_goal *g;
+	struct damos *s;
+
+	INIT_LIST_HEAD(&quota.goals);
+	g = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 100);
+	if (!g)
+		kunit_skip(test, "out of memory");
+	damos_add_quota_goal(&quota, g);
+	s = damon_new_scheme(&damos_test_any, DAMOS_PAGEOUT, 0, &quota, &wm, 1);
+	if (!s) {
+		damos_destroy_quota_goal(g);
+		kunit_skip(test, "out of memory");
+	}
+	KUNIT_EXPECT_EQ(test, s->quota.ms, 3UL);
+	KUNIT_EXPECT_EQ(test, s->quota.sz, 5 * PG);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_age, 7U);
+	KUNIT_EXPECT_EQ(test, s->quota.esz, ULONG_MAX);
+	KUNIT_EXPECT_TRUE(test, list_empty(&s->quota.goals));
+	KUNIT_EXPECT_FALSE(test, s->wmarks.activated);
+	KUNIT_EXPECT_EQ(test, s->next_apply_sis, 0UL);
+	KUNIT_EXPECT_EQ(test, s->target_nid, 1);
+	damon_destroy_scheme(s);
+	damos_destroy_quota_goal(g);
+
+	KUNIT_EXPECT_NULL(test, damos_new_filter(NR_DAMOS_FILTER_TYPES, true));
+	KUNIT_EXPECT_NULL(test,
+			  damos_new_quota_goal(NR_DAMOS_QUOTA_GOAL_METRICS, 1));
+}
+
+static void damos_test_check_schemes(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos_filter *f;
+
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+
+	s->action = DAMOS_HUGEPAGE;	/* not supported by the fake ops */
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	s->action = NR_DAMOS_ACTIONS;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	s->action = DAMOS_STAT;
+
+	s->pattern.min_age_region = 5;
+	s->pattern.max_age_region = 4;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	s->pattern = damos_test_any;
+	s->pattern.min_sz_region = 2 * PG;
+	s->pattern.max_sz_region = PG;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	s->pattern = damos_test_any;
+
+	s->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	s->wmarks.high = 500;
+	s->wmarks.mid = 600;
+	s->wmarks.low = 100;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	s->wmarks.mid = 400;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	s->wmarks.metric = NR_DAMOS_WMARK_METRICS;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	s->wmarks.metric = DAMOS_WMARK_NONE;
+
+	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ANON, true);
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	f->type = DAMOS_FILTER_TYPE_MEMCG;	/* not supported by the ops */
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	f->type = DAMOS_FILTER_TYPE_ADDR;	/* the core's: always fine */
+	f->addr_range.start = 2 * PG;
+	f->addr_range.end = 3 * PG;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	f->addr_range.end = 2 * PG;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+}
+
+/* A commit that fails validation leaves the destination as it was. */
+static void damos_test_commit_invalid(struct kunit *test)
+{
+	struct damon_ctx *dst = damos_test_ctx(test);
+	struct damon_ctx *src = damos_test_ctx(test);
+	struct damos *ds = damos_test_scheme(test, dst, DAMOS_STAT, 0);
+	struct damos *ss = damos_test_scheme(test, src, DAMOS_HUGEPAGE, 0);
+
+	damos_test_scheme(test, src, DAMOS_PAGEOUT, 0);
+	KUNIT_EXPECT_EQ(test, damon_commit_ctx(dst, src), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ds->action, DAMOS_STAT);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&dst->schemes));
+
+	ss->action = DAMOS_PAGEOUT;
+	ss->pattern.min_nr_accesses = 3;
+	ss->pattern.max_nr_accesses = 2;
+	KUNIT_EXPECT_EQ(test, damon_commit_ctx(dst, src), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ds->pattern.min_nr_accesses, 0U);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&dst->schemes));
+}
+
+static void damos_test_commit(struct kunit *test)
+{
+	struct damon_ctx *dst = damos_test_ctx(test);
+	struct damon_ctx *src = damos_test_ctx(test);
+	struct damos *ds = damos_test_scheme(test, dst, DAMOS_STAT, 0);
+	struct damos *ss = damos_test_scheme(test, src, DAMOS_PAGEOUT, 7 * PG);
+	struct damos_quota_goal *g;
+	struct damos_filter *f;
+	struct damos *second;
+
+	damos_test_filter(test, ds, DAMOS_FILTER_TYPE_ADDR, true);
+	f = damos_test_filter(test, ss, DAMOS_FILTER_TYPE_TARGET, false);
+	f->target_idx = 3;
+	g = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 42);
+	if (!g)
+		kunit_skip(test, "out of memory");
+	damos_add_quota_goal(&ss->quota, g);
+	ss->pattern.min_age_region = 2;
+	ss->apply_interval_us = 1000;
+	damos_test_scheme(test, src, DAMOS_STAT, 0);
+	ds->stat.nr_tried = 7;
+	ds->stat.sz_applied = 11;
+	ds->quota.charged_sz = 5;
+	ds->quota.esz = 13;
+
+	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
+	/* The first scheme is kept, with new parameters and old state. */
+	KUNIT_ASSERT_PTR_EQ(test,
+			    list_first_entry(&dst->schemes, struct damos, list),
+			    ds);
+	KUNIT_EXPECT_EQ(test, ds->action, DAMOS_PAGEOUT);
+	KUNIT_EXPECT_EQ(test, ds->pattern.min_age_region, 2U);
+	KUNIT_EXPECT_EQ(test, ds->apply_interval_us, 1000UL);
+	KUNIT_EXPECT_EQ(test, ds->quota.sz, 7 * PG);
+	KUNIT_EXPECT_EQ(test, ds->stat.nr_tried, 7UL);
+	KUNIT_EXPECT_EQ(test, ds->stat.sz_applied, 11UL);
+	KUNIT_EXPECT_EQ(test, ds->quota.charged_sz, 5UL);
+	KUNIT_EXPECT_EQ(test, ds->quota.esz, 13UL);
+	/* Filters and goals are replaced by copies. */
+	KUNIT_ASSERT_TRUE(test, list_is_singular(&ds->filters));
+	f = list_first_entry(&ds->filters, struct damos_filter, list);
+	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_TARGET);
+	KUNIT_EXPECT_EQ(test, f->target_idx, 3);
+	KUNIT_EXPECT_FALSE(test, f->matching);
+	KUNIT_ASSERT_TRUE(test, list_is_singular(&ds->quota.goals));
+	g = list_first_entry(&ds->quota.goals, struct damos_quota_goal, list);
+	KUNIT_EXPECT_EQ(test, g->target_value, 42UL);
+	/* The extra source scheme is copied in. */
+	second = list_last_entry(&dst->schemes, struct damos, list);
+	KUNIT_EXPECT_PTR_NE(test, second, ds);
+	KUNIT_EXPECT_EQ(test, second->action, DAMOS_STAT);
+	KUNIT_EXPECT_EQ(test, second->stat.nr_tried, 0UL);
+
+	/* Extra destination schemes go away. */
+	damon_destroy_scheme(list_last_entry(&src->schemes, struct damos,
+					     list));
+	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&dst->schemes));
+	KUNIT_EXPECT_EQ(test, ds->stat.nr_tried, 7UL);
+	damon_destroy_scheme(ss);
+	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&dst->schemes));
+}
+
+/* === applying schemes === */
+
+static void damos_test_pattern_match(struct kunit *test)
+{
+	struct damos_access_pattern p = {
+		.min_sz_region = 2 * PG, .max_sz_region = 4 * PG,
+		.min_nr_accesses = 3, .max_nr_accesses = 5,
+		.min_age_region = 1, .max_age_region = 2,
+	};
+	struct damos_quota quota = {};
+	struct damos_watermarks wm = {};
+	struct damon_region *r;
+	struct damos *s;
+
+	s = damon_new_scheme(&p, DAMOS_STAT, 0, &quota, &wm, 0);
+	r = damon_new_region(0, 2 * PG);
+	if (!s || !r) {
+		kfree(r);
+		if (s)
+			damon_destroy_scheme(s);
+		kunit_skip(test, "out of memory");
+	}
+	r->nr_accesses = 3;
+	r->age = 1;
+	KUNIT_EXPECT_TRUE(test, damos_pattern_match(s, r));	/* all mins */
+	r->ar.end = 4 * PG;
+	r->nr_accesses = 5;
+	r->age = 2;
+	KUNIT_EXPECT_TRUE(test, damos_pattern_match(s, r));	/* all maxs */
+	r->ar.end = 5 * PG;
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	r->ar.end = PG;
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	r->ar.end = 3 * PG;
+	r->nr_accesses = 6;
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	r->nr_accesses = 2;
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	r->nr_accesses = 4;
+	r->age = 0;
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	r->age = 3;
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	kfree(r);
+	damon_destroy_scheme(s);
+}
+
+static void damos_test_apply_stats_and_age(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_target *t = damos_test_target(test, ctx, 3, 2);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damon_region *r;
+
+	damon_for_each_region(r, t)
+		r->age = 5;
+	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, NULL));
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 3UL);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_tried, 6 * PG);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_applied, 3UL);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_applied, 6 * PG);
+	KUNIT_EXPECT_EQ(test, damos_fake.nr_calls, 3U);
+	/* DAMOS_STAT leaves the ages alone... */
+	damon_for_each_region(r, t)
+		KUNIT_EXPECT_EQ(test, r->age, 5U);
+	/* ...other actions reset them. */
+	s->action = DAMOS_PAGEOUT;
+	s->pattern.min_sz_region = 2 * PG;
+	damos_test_nth(t, 1)->ar.end -= PG;	/* too small now */
+	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, NULL));
+	KUNIT_EXPECT_EQ(test, damos_test_nth(t, 0)->age, 0U);
+	KUNIT_EXPECT_EQ(test, damos_test_nth(t, 1)->age, 5U);
+	KUNIT_EXPECT_EQ(test, damos_test_nth(t, 2)->age, 0U);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_applied, 5UL);
+}
+
+static void damos_test_no_apply_hook(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_target *t = damos_test_target(test, ctx, 2, 1);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 0);
+
+	ctx->ops.apply_scheme = NULL;
+	damos_test_nth(t, 0)->age = 4;
+	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, NULL));
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 2UL);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_applied, 0UL);
+	/* Nothing was applied: the age stays. */
+	KUNIT_EXPECT_EQ(test, damos_test_nth(t, 0)->age, 4U);
+}
+
+static void damos_test_target_filter(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos_filter *f;
+
+	damos_test_target(test, ctx, 2, 1);
+	damos_test_target(test, ctx, 3, 1);
+	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_TARGET, true);
+	f->target_idx = 1;
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 2UL);
+
+	f->matching = false;	/* exclude all but target 1 */
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 5UL);
+	KUNIT_EXPECT_EQ(test, damos_fake.nr_calls, 5U);
+}
+
+static void damos_test_addr_filter(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_target *t = damos_test_target(test, ctx, 1, 10);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos_filter *f;
+
+	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ADDR, true);
+	/* Unaligned: widened to [3, 6) pages. */
+	f->addr_range.start = 3 * PG + 100;
+	f->addr_range.end = 6 * PG - 100;
+	damos_test_pass(ctx, NULL);
+	/* The region is split at the range boundaries... */
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 3U);
+	KUNIT_EXPECT_EQ(test, damos_test_nth(t, 0)->ar.end, 3 * PG);
+	KUNIT_EXPECT_EQ(test, damos_test_nth(t, 1)->ar.end, 6 * PG);
+	KUNIT_EXPECT_EQ(test, damos_test_nth(t, 2)->ar.end, 10 * PG);
+	/* ...and only the part in the range is excluded. */
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 2UL);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_tried, 7 * PG);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[0], 0UL);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[1], 6 * PG);
+
+	f->matching = false;
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_tried, 10 * PG);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[2], 3 * PG);
+	KUNIT_EXPECT_EQ(test, damos_fake.nr_calls, 3U);
+}
+
+/* The filters run in order: the first that excludes a region wins. */
+static void damos_test_filters_in_order(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos_filter *f;
+
+	damos_test_target(test, ctx, 4, 1);
+	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ADDR, false);
+	f->addr_range.start = PG;
+	f->addr_range.end = 3 * PG;
+	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ADDR, true);
+	f->addr_range.start = 2 * PG;
+	f->addr_range.end = 4 * PG;
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 1UL);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[0], PG);
+}
+
+static void damos_test_quota_resumes(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 3 * PG);
+	unsigned int i;
+
+	damos_test_target(test, ctx, 4, 1);
+	damos_test_target(test, ctx, 4, 1);
+	s->quota.reset_interval = 0;	/* a new window at each pass */
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->quota.esz, 3 * PG);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_applied, 3 * PG);
+	KUNIT_EXPECT_EQ(test, s->stat.qt_exceeds, 1UL);
+	damos_test_pass(ctx, NULL);
+	damos_test_pass(ctx, NULL);
+	/*
+	 * Each window goes on where the last one stopped, across targets:
+	 * every region is reached once, in order, none twice.
+	 */
+	KUNIT_ASSERT_EQ(test, damos_fake.nr_calls, 8U);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, damos_fake.starts[i], i * PG);
+		KUNIT_EXPECT_EQ(test, damos_fake.starts[i + 4], i * PG);
+	}
+	/* The third window reached the end before its quota was used. */
+	KUNIT_EXPECT_EQ(test, s->stat.qt_exceeds, 2UL);
+}
+
+/* Within one window, nothing more is charged once the quota is used. */
+static void damos_test_quota_window(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 2 * PG);
+
+	damos_test_target(test, ctx, 4, 1);
+	/* 5 ms samples, 100 ms aggregations: a window every 60 samples */
+	s->quota.reset_interval = 300;
+	damos_test_pass(ctx, NULL);
+	damos_test_pass(ctx, NULL);
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_applied, 2 * PG);
+	KUNIT_EXPECT_EQ(test, s->stat.qt_exceeds, 1UL);
+	damos_test_pass(ctx, NULL);	/* 300 ms later: a new window */
+	KUNIT_EXPECT_EQ(test, s->stat.sz_applied, 4 * PG);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[2], 2 * PG);
+}
+
+/* A region larger than what is left of the quota is split. */
+static void damos_test_quota_split(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_target *t = damos_test_target(test, ctx, 1, 10);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 3 * PG);
+
+	s->quota.reset_interval = 0;
+	damos_test_pass(ctx, NULL);
+	KUNIT_ASSERT_EQ(test, damos_fake.nr_calls, 1U);
+	KUNIT_EXPECT_EQ(test, damos_fake.sizes[0], 3 * PG);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
+	damos_test_pass(ctx, NULL);
+	KUNIT_ASSERT_EQ(test, damos_fake.nr_calls, 2U);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[1], 3 * PG);
+	KUNIT_EXPECT_EQ(test, damos_fake.sizes[1], 3 * PG);
+}
+
+/* With a binding quota, the highest-scored regions are picked. */
+static void damos_test_min_score(struct kunit *test)
+{
+	static const unsigned int nr_accesses[] = { 1, 5, 3, 9 };
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_target *t = damos_test_target(test, ctx, 4, 2);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 4 * PG);
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		damos_test_nth(t, i)->nr_accesses = nr_accesses[i];
+	s->quota.reset_interval = 1000;
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->quota.min_score, 5U);
+	KUNIT_ASSERT_EQ(test, damos_fake.nr_calls, 2U);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[0], 2 * PG);
+	KUNIT_EXPECT_EQ(test, damos_fake.starts[1], 6 * PG);
+
+	/* A quota the regions fit in needs no threshold. */
+	s->quota.sz = 100 * PG;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, s->quota.min_score, 0U);
+}
+
+static void damos_test_esz(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 0);
+	struct damos_quota *q = &s->quota;
+
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->sz = 5 * PG;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, 5 * PG);
+	/* No throughput measured yet: 1 MiB per ms. */
+	q->sz = 0;
+	q->ms = 2;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, 2UL << 20);
+	/* 10 MiB in 5 ms: 2 MiB per ms. */
+	q->total_charged_sz = 10UL << 20;
+	q->total_charged_ns = 5 * NSEC_PER_MSEC;
+	q->ms = 3;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, 6UL << 20);
+	/* The smallest limit wins. */
+	q->sz = 1UL << 20;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, 1UL << 20);
+	KUNIT_EXPECT_EQ(test, q->charged_sz, 0UL);
+}
+
+static void damos_test_goal_feedback(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 0);
+	struct damos_quota_goal *g;
+	unsigned long sz, last;
+
+	sz = damos_goal_tuned_sz(1UL << 20, 5000);
+	KUNIT_EXPECT_GT(test, sz, 1UL << 20);
+	KUNIT_EXPECT_LE(test, sz, 2UL << 20);
+	sz = damos_goal_tuned_sz(1UL << 20, 20000);
+	KUNIT_EXPECT_LT(test, sz, 1UL << 20);
+	KUNIT_EXPECT_GE(test, sz, 1UL << 19);
+	KUNIT_EXPECT_EQ(test, damos_goal_tuned_sz(1UL << 20, 10000), 1UL << 20);
+	KUNIT_EXPECT_EQ(test, damos_goal_tuned_sz(PG, 1000000), PG);
+	KUNIT_EXPECT_EQ(test, damos_goal_tuned_sz(PG + 1, 20000), PG);
+
+	g = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 1000);
+	if (!g)
+		kunit_skip(test, "out of memory");
+	damos_add_quota_goal(&s->quota, g);
+	damos_new_quota_window(ctx, s);
+	last = s->quota.esz;
+	KUNIT_EXPECT_NE(test, last, ULONG_MAX);
+	g->current_value = 100;		/* far from the goal: grow */
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_GT(test, s->quota.esz, last);
+	last = s->quota.esz;
+	g->current_value = 3000;	/* beyond the goal: shrink */
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_LT(test, s->quota.esz, last);
+	/* A static limit still caps the tuned quota. */
+	s->quota.sz = PG;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, s->quota.esz, PG);
+}
+
+static void damos_test_wmarks(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	static const struct {
+		unsigned long value;
+		bool active;
+	} steps[] = {
+		{ 900, false }, { 600, false }, { 400, true }, { 700, true },
+		{ 850, false }, { 500, true }, { 199, false }, { 200, true },
+	};
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(test, s->wmarks.activated);
+	damos_wmarks_update(s, 1000);	/* metric none: always active */
+	KUNIT_EXPECT_TRUE(test, s->wmarks.activated);
+
+	s->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	s->wmarks.high = 800;
+	s->wmarks.mid = 500;
+	s->wmarks.low = 200;
+	s->wmarks.activated = false;
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		damos_wmarks_update(s, steps[i].value);
+		KUNIT_EXPECT_EQ_MSG(test, s->wmarks.activated, steps[i].active,
+				    "step %u, value %lu", i, steps[i].value);
+	}
+
+	/* An inactive scheme is not applied. */
+	damos_test_target(test, ctx, 1, 1);
+	s->wmarks.activated = false;
+	KUNIT_EXPECT_FALSE(test, damos_test_pass(ctx, NULL));
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 0UL);
+}
+
+static void damos_test_apply_interval(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos *every = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	unsigned int i;
+
+	damos_test_target(test, ctx, 1, 1);
+	/* 5 ms samples, 100 ms aggregations, applied every 300 ms */
+	s->apply_interval_us = 300 * USEC_PER_MSEC;
+	for (i = 0; i < 7; i++)
+		damos_test_pass(ctx, NULL);
+	/* at 100 ms (first pass), 400 ms and 700 ms */
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 3UL);
+	KUNIT_EXPECT_EQ(test, every->stat.nr_tried, 7UL);
+}
+
+struct damos_test_walk {
+	unsigned int nr;
+	unsigned long sz;
+};
+
+static void damos_test_walk_fn(void *arg, struct damon_ctx *ctx,
+			       struct damon_target *t, struct damon_region *r,
+			       struct damos *s, unsigned long sz_filter_passed)
+{
+	struct damos_test_walk *w = arg;
+
+	w->nr++;
+	w->sz += sz_filter_passed;
+}
+
+/* The walkers of a pass see each tried region. */
+static void damos_test_walk(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos_test_walk w = {};
+	struct damon_request req = {
+		.arg = &w, .walk_fn = damos_test_walk_fn,
+	};
+	struct damos_filter *f;
+	LIST_HEAD(walkers);
+
+	damos_test_target(test, ctx, 5, 1);
+	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ADDR, true);
+	f->addr_range.start = 0;
+	f->addr_range.end = PG;
+	list_add(&req.list, &walkers);
+	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, &walkers));
+	KUNIT_EXPECT_EQ(test, w.nr, 4U);
+	KUNIT_EXPECT_EQ(test, w.sz, 4 * PG);
+	KUNIT_EXPECT_EQ(test, (unsigned long)w.nr, s->stat.nr_tried);
+}
+
+static struct kunit_case damon_schemes_cases[] = {
+	KUNIT_CASE(damos_test_new_scheme),
+	KUNIT_CASE(damos_test_check_schemes),
+	KUNIT_CASE(damos_test_commit_invalid),
+	KUNIT_CASE(damos_test_commit),
+	KUNIT_CASE(damos_test_pattern_match),
+	KUNIT_CASE(damos_test_apply_stats_and_age),
+	KUNIT_CASE(damos_test_no_apply_hook),
+	KUNIT_CASE(damos_test_target_filter),
+	KUNIT_CASE(damos_test_addr_filter),
+	KUNIT_CASE(damos_test_filters_in_order),
+	KUNIT_CASE(damos_test_quota_resumes),
+	KUNIT_CASE(damos_test_quota_window),
+	KUNIT_CASE(damos_test_quota_split),
+	KUNIT_CASE(damos_test_min_score),
+	KUNIT_CASE(damos_test_esz),
+	KUNIT_CASE(damos_test_goal_feedback),
+	KUNIT_CASE(damos_test_wmarks),
+	KUNIT_CASE(damos_test_apply_interval),
+	KUNIT_CASE(damos_test_walk),
+	{}
+};
+
+static struct kunit_suite damon_schemes_suite = {
+	.name = "damon_schemes",
+	.test_cases = damon_schemes_cases,
+};
+
+kunit_test_suite(damon_schemes_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests for the DAMOS engine of the DAMON core");
+MODULE_LICENSE("GPL");
