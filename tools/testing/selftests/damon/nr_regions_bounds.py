@@ -5,7 +5,7 @@
 Two workloads pull the count in opposite directions: one writes every
 other MiB of its buffer, which asks for many regions (more than the
 maximum of 40), and one touches nothing after populating, which would
-merge into a handful of regions without the minimum of 30.  After the
+merge into a couple of dozen regions without the minimum of 60.  After the
 first aggregations, each reported aggregation must respect the bounds.
 """
 
@@ -35,7 +35,7 @@ def main(t):
         ds.skip_all('tracefs is not available')
     t.set_plan(6)
     check(t, ds.Workload(128, 0, 128, 0, 1024), 20, 40, 'striped workload')
-    check(t, ds.Workload(64, 0, 0, 0), 30, 60, 'idle workload')
+    check(t, ds.Workload(64, 0, 0, 0), 60, 120, 'idle workload')
 
 
 if __name__ == '__main__':
