@@ -505,7 +505,7 @@ struct damon_request {
 			struct damon_region *r, struct damos *scheme,
 			unsigned long sz_filter_passed);
 	int result;
-/* private: */
+	/* The fields below belong to the core. */
 	struct completion done;
 	bool canceled;
 	struct list_head list;
@@ -532,6 +532,9 @@ struct damon_request {
  *				&damon_operations.update is due.  Kdamond only.
  * @nr_aggregations:		Number of aggregation intervals completed since
  *				the kdamond started.  Kdamond only.
+ * @kdamond_idle:	True while the kdamond sleeps because no scheme is
+ *			active, so that damon_request() wakes it up.
+ *			Protected by @request_lock.
  */
 struct damon_ctx {
 	struct damon_attrs attrs;
@@ -539,20 +542,16 @@ struct damon_ctx {
 	struct list_head targets;
 	struct list_head schemes;
 
-/* private: */
+	/* The fields below belong to the core. */
 	struct mutex kdamond_lock;
 	struct task_struct *kdamond;
 	int kdamond_id;
-	spinlock_t request_lock;
+	spinlock_t request_lock;	/* protects @requests */
 	struct list_head requests;
 	unsigned long passed_sample_intervals;
 	unsigned long next_aggregation_sis;
 	unsigned long next_ops_update_sis;
 	unsigned long nr_aggregations;
-	/*
-	 * True while the kdamond sleeps because no scheme is active, so that
-	 * damon_request() wakes it up.  Protected by @request_lock.
-	 */
 	bool kdamond_idle;
 };
 
