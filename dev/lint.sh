@@ -5,7 +5,8 @@
 # samples/damon in .build/vm. Any warning fails.
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs "${BUILD_PKGS[@]}" sparse perl
+# checkpatch runs scripts/spdxcheck.py in a tree: it needs ply and git.
+need_pkgs "${BUILD_PKGS[@]}" sparse perl python3-ply python3-git
 cd "$LINUX"
 fail=0
 paths=(mm/damon include/linux/damon.h include/trace/events/damon.h samples/damon)
