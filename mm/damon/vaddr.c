@@ -12,6 +12,7 @@
  *   - the three regions: where the mapped address space is;
  *   - init and update: the regions of the targets;
  *   - access checks: page table walks over one address;
+ *   - DAMOS: madvise() on behalf of the target;
  *   - registration.
  */
 
@@ -19,6 +20,7 @@
 #include <linux/hugetlb.h>
 #include <linux/init.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mmu_notifier.h>
 #include <linux/pagewalk.h>
 #include <linux/pid.h>
@@ -591,6 +593,87 @@ static bool damon_va_target_valid(struct damon_target *t)
 	return valid;
 }
 
+/* === DAMOS === */
+
+/* Bytes of [@start, @end) that a VMA of @mm maps. */
+static unsigned long damon_va_mapped_bytes(struct mm_struct *mm,
+					   unsigned long start,
+					   unsigned long end)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	struct vm_area_struct *vma;
+	unsigned long sz = 0;
+
+	mmap_read_lock(mm);
+	for_each_vma_range(vmi, vma, end)
+		sz += min(vma->vm_end, end) - max(vma->vm_start, start);
+	mmap_read_unlock(mm);
+	return sz;
+}
+
+/*
+ * madvise() @behavior on the region for the target process, as
+ * process_madvise() would.  madvise() returns -ENOMEM when part of the range
+ * is not mapped, after it advised the mapped part: the regions of vaddr span
+ * the small gaps between mappings, so count the mapped bytes then.
+ */
+static unsigned long damon_va_madvise(struct damon_target *t,
+				      struct damon_region *r, int behavior)
+{
+	unsigned long sz = damon_sz_region(r);
+	struct mm_struct *mm;
+	int err;
+
+	if (!IS_ENABLED(CONFIG_ADVISE_SYSCALLS))
+		return 0;
+	mm = damon_va_get_mm(t);
+	if (!mm)
+		return 0;
+	err = do_madvise(mm, r->ar.start, sz, behavior);
+	if (err == -ENOMEM)
+		sz = damon_va_mapped_bytes(mm, r->ar.start, r->ar.end);
+	else if (err)
+		sz = 0;
+	mmput(mm);
+	return sz;
+}
+
+static unsigned long damon_va_apply_scheme(struct damon_ctx *ctx,
+					   struct damon_target *t,
+					   struct damon_region *r,
+					   struct damos *s)
+{
+	switch (s->action) {
+	case DAMOS_WILLNEED:
+		return damon_va_madvise(t, r, MADV_WILLNEED);
+	case DAMOS_COLD:
+		return damon_va_madvise(t, r, MADV_COLD);
+	case DAMOS_PAGEOUT:
+		return damon_va_madvise(t, r, MADV_PAGEOUT);
+	case DAMOS_HUGEPAGE:
+		return damon_va_madvise(t, r, MADV_HUGEPAGE);
+	case DAMOS_NOHUGEPAGE:
+		return damon_va_madvise(t, r, MADV_NOHUGEPAGE);
+	case DAMOS_STAT:
+		return damon_sz_region(r);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The madvise() actions need the madvise() code, which CONFIG_ADVISE_SYSCALLS
+ * builds.  No filter is applied here: the core applies the address and
+ * target filters, and refuses the others for these operations sets.
+ */
+#define DAMON_VA_MADVISE_ACTIONS	(BIT(DAMOS_WILLNEED) | BIT(DAMOS_COLD) | \
+					 BIT(DAMOS_PAGEOUT) |		\
+					 BIT(DAMOS_HUGEPAGE) |		\
+					 BIT(DAMOS_NOHUGEPAGE))
+#define DAMON_VA_ACTIONS	(BIT(DAMOS_STAT) |				\
+				 (IS_ENABLED(CONFIG_ADVISE_SYSCALLS) ?		\
+				  DAMON_VA_MADVISE_ACTIONS : 0))
+
 /* === Registration === */
 
 static struct damon_operations damon_va_ops = {
@@ -599,14 +682,20 @@ static struct damon_operations damon_va_ops = {
 	.update = damon_va_update,
 	.prepare_access_checks = damon_va_prepare_access_checks,
 	.check_accesses = damon_va_check_accesses,
+	.get_scheme_score = damon_scheme_score,
+	.apply_scheme = damon_va_apply_scheme,
 	.target_valid = damon_va_target_valid,
+	.supported_actions = DAMON_VA_ACTIONS,
 };
 
 static struct damon_operations damon_fva_ops = {
 	.id = DAMON_OPS_FVADDR,
 	.prepare_access_checks = damon_va_prepare_access_checks,
 	.check_accesses = damon_va_check_accesses,
+	.get_scheme_score = damon_scheme_score,
+	.apply_scheme = damon_va_apply_scheme,
 	.target_valid = damon_va_target_valid,
+	.supported_actions = DAMON_VA_ACTIONS,
 };
 
 static int __init damon_va_initcall(void)
