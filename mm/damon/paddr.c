@@ -12,15 +12,24 @@
  * are the user memory, and the only folios that are safe to hand to
  * rmap_walk().  Free, offline, device, slab, hugetlb and other pages are not
  * touched and read as not accessed.
+ *
+ * The DAMOS actions go through the same folios, one by one: each LRU folio
+ * of the region first passes the scheme's anon, memcg and young filters,
+ * then the action (reclaim, LRU position, migration) is applied to it.
  */
 
 #include <linux/damon.h>
 #include <linux/init.h>
+#include <linux/memcontrol.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
+#include <linux/mm_inline.h>
 #include <linux/page_idle.h>
 #include <linux/pagemap.h>
 #include <linux/rmap.h>
+#include <linux/swap.h>
 
+#include "../internal.h"
 #include "ops-common.h"
 
 /* === Reverse mapping walks === */
@@ -92,18 +101,24 @@ static bool damon_pa_folio_mapped(struct folio *folio)
 
 /* === Access checks === */
 
-static void damon_pa_mkold(unsigned long paddr)
+static void damon_pa_mkold_folio(struct folio *folio)
 {
 	struct rmap_walk_control rwc = {
 		.rmap_one = damon_pa_mkold_one,
 		.anon_lock = folio_lock_anon_vma_read,
 	};
+
+	if (!damon_pa_folio_mapped(folio) || damon_pa_rmap_walk(folio, &rwc))
+		folio_set_idle(folio);
+}
+
+static void damon_pa_mkold(unsigned long paddr)
+{
 	struct folio *folio = damon_get_folio(PHYS_PFN(paddr));
 
 	if (!folio)
 		return;
-	if (!damon_pa_folio_mapped(folio) || damon_pa_rmap_walk(folio, &rwc))
-		folio_set_idle(folio);
+	damon_pa_mkold_folio(folio);
 	folio_put(folio);
 }
 
@@ -114,8 +129,7 @@ struct damon_pa_young_result {
 	unsigned long end;
 };
 
-static bool damon_pa_young(unsigned long paddr,
-			   struct damon_pa_young_result *last)
+static bool damon_pa_young_folio(struct folio *folio)
 {
 	bool accessed = false;
 	struct rmap_walk_control rwc = {
@@ -123,7 +137,19 @@ static bool damon_pa_young(unsigned long paddr,
 		.rmap_one = damon_pa_young_one,
 		.anon_lock = folio_lock_anon_vma_read,
 	};
+
+	accessed = damon_folio_young_flags(folio);
+	/* If the folio is locked, it stays not accessed. */
+	if (!accessed && damon_pa_folio_mapped(folio))
+		damon_pa_rmap_walk(folio, &rwc);
+	return accessed;
+}
+
+static bool damon_pa_young(unsigned long paddr,
+			   struct damon_pa_young_result *last)
+{
 	struct folio *folio;
+	bool accessed;
 
 	if (paddr >= last->start && paddr < last->end)
 		return last->young;
@@ -132,11 +158,7 @@ static bool damon_pa_young(unsigned long paddr,
 	if (!folio)
 		return false;
 
-	accessed = damon_folio_young_flags(folio);
-	/* If the folio is locked, it stays not accessed. */
-	if (!accessed && damon_pa_folio_mapped(folio))
-		damon_pa_rmap_walk(folio, &rwc);
-
+	accessed = damon_pa_young_folio(folio);
 	last->young = accessed;
 	last->start = PFN_PHYS(folio_pfn(folio));
 	last->end = last->start + folio_size(folio);
@@ -183,13 +205,217 @@ static bool damon_pa_target_valid(struct damon_target *t)
 	return true;
 }
 
+/* === DAMOS === */
+
+/*
+ * Tell whether @folio is of the kind @f looks at.  A young folio is made old
+ * again, so that the next check of the filter sees only the accesses made
+ * after this one.  Without CONFIG_MEMCG no folio belongs to a memory cgroup,
+ * and a memcg filter matches nothing.
+ */
+static bool damon_pa_filter_match(struct damos_filter *f, struct folio *folio)
+{
+	struct mem_cgroup *memcg;
+	bool match = false;
+
+	switch (f->type) {
+	case DAMOS_FILTER_TYPE_ANON:
+		match = folio_test_anon(folio);
+		break;
+	case DAMOS_FILTER_TYPE_MEMCG:
+		rcu_read_lock();
+		memcg = folio_memcg_check(folio);
+		match = memcg && mem_cgroup_id(memcg) == f->memcg_id;
+		rcu_read_unlock();
+		break;
+	case DAMOS_FILTER_TYPE_YOUNG:
+		match = damon_pa_young_folio(folio);
+		if (match)
+			damon_pa_mkold_folio(folio);
+		break;
+	default:
+		break;
+	}
+	return match;
+}
+
+/* Apply the ops filters of @s in order: true if one excludes @folio. */
+static bool damon_pa_filter_out(struct damos *s, struct folio *folio)
+{
+	struct damos_filter *f;
+
+	damos_for_each_filter(f, s) {
+		if (f->type != DAMOS_FILTER_TYPE_ANON &&
+		    f->type != DAMOS_FILTER_TYPE_MEMCG &&
+		    f->type != DAMOS_FILTER_TYPE_YOUNG)
+			continue;
+		if (damon_pa_filter_match(f, folio) == f->matching)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Where the actions of a pass over a region stand: the folios isolated for
+ * reclaim or migration, and the bytes the action was applied to.
+ */
+struct damon_pa_apply {
+	struct damos *s;
+	struct list_head folios;
+	unsigned long applied;
+};
+
+/* Isolate @folio from its LRU list into @a->folios. */
+static bool damon_pa_isolate(struct damon_pa_apply *a, struct folio *folio)
+{
+	if (!folio_isolate_lru(folio))
+		return false;
+	list_add_tail(&folio->lru, &a->folios);
+	return true;
+}
+
+/*
+ * Apply the action of @a->s to @folio, which passed the filters.  Returns
+ * true if the folio counts as applied now; reclaim and migration count their
+ * folios only once they are done.
+ */
+static bool damon_pa_apply_folio(struct damon_pa_apply *a,
+				 struct folio *folio)
+{
+	switch (a->s->action) {
+	case DAMOS_PAGEOUT:
+		/*
+		 * Clear the references DAMON's own sampling moved into the
+		 * folio flags: the folio goes because DAMON found it cold.
+		 */
+		folio_clear_referenced(folio);
+		folio_test_clear_young(folio);
+		damon_pa_isolate(a, folio);
+		return false;
+	case DAMOS_LRU_PRIO:
+		folio_activate(folio);
+		return true;
+	case DAMOS_LRU_DEPRIO:
+		folio_deactivate(folio);
+		return true;
+	case DAMOS_MIGRATE_HOT:
+	case DAMOS_MIGRATE_COLD:
+		if (folio_nid(folio) == a->s->target_nid)
+			return false;
+		if (damon_pa_isolate(a, folio))
+			node_stat_mod_folio(folio, NR_ISOLATED_ANON +
+					    folio_is_file_lru(folio),
+					    folio_nr_pages(folio));
+		return false;
+	case DAMOS_STAT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static unsigned long damon_pa_migrate(struct list_head *folios, int nid)
+{
+	struct migration_target_control mtc = {
+		.nid = nid,
+		.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE |
+			__GFP_NOWARN | __GFP_NORETRY,
+		.reason = MR_DAMON,
+	};
+	unsigned int nr_succeeded = 0;
+
+	if (list_empty(folios))
+		return 0;
+	migrate_pages(folios, alloc_migration_target, NULL,
+		      (unsigned long)&mtc, MIGRATE_ASYNC, MR_DAMON,
+		      &nr_succeeded);
+	putback_movable_pages(folios);
+	return (unsigned long)nr_succeeded * PAGE_SIZE;
+}
+
+static bool damon_pa_valid_nid(int nid)
+{
+	return nid >= 0 && nid < MAX_NUMNODES && node_online(nid);
+}
+
+/*
+ * Apply the action of @s to the LRU folios of @r that pass its filters.
+ * Other pages are skipped.  A folio that straddles a boundary of @r counts
+ * with its part inside @r only, except for reclaim and migration, which
+ * count what they actually moved.
+ *
+ * Return: the bytes the action was applied to; for DAMOS_STAT, the bytes
+ * that passed the filters.
+ */
+static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
+					   struct damon_target *t,
+					   struct damon_region *r,
+					   struct damos *s)
+{
+	struct damon_pa_apply a = {
+		.s = s,
+		.folios = LIST_HEAD_INIT(a.folios),
+	};
+	unsigned long addr = r->ar.start, start, end;
+	struct folio *folio;
+
+	if ((s->action == DAMOS_MIGRATE_HOT ||
+	     s->action == DAMOS_MIGRATE_COLD) &&
+	    !damon_pa_valid_nid(s->target_nid))
+		return 0;
+
+	while (addr < r->ar.end) {
+		cond_resched();
+		folio = damon_get_folio(PHYS_PFN(addr));
+		if (!folio) {
+			addr = PAGE_ALIGN(addr + 1);
+			continue;
+		}
+		start = PFN_PHYS(folio_pfn(folio));
+		end = start + folio_size(folio);
+		if (!damon_pa_filter_out(s, folio) &&
+		    damon_pa_apply_folio(&a, folio))
+			a.applied += min(end, r->ar.end) - max(start, addr);
+		folio_put(folio);
+		addr = end;
+	}
+
+	switch (s->action) {
+	case DAMOS_PAGEOUT:
+		if (!list_empty(&a.folios))
+			a.applied = reclaim_pages(&a.folios) * PAGE_SIZE;
+		break;
+	case DAMOS_MIGRATE_HOT:
+	case DAMOS_MIGRATE_COLD:
+		a.applied = damon_pa_migrate(&a.folios, s->target_nid);
+		break;
+	default:
+		break;
+	}
+	return a.applied;
+}
+
+#define DAMON_PA_MIGRATE_ACTIONS	(BIT(DAMOS_MIGRATE_HOT) |		\
+					 BIT(DAMOS_MIGRATE_COLD))
+#define DAMON_PA_ACTIONS	(BIT(DAMOS_PAGEOUT) | BIT(DAMOS_LRU_PRIO) |	\
+				 BIT(DAMOS_LRU_DEPRIO) | BIT(DAMOS_STAT) |	\
+				 (IS_ENABLED(CONFIG_MIGRATION) ?		\
+				  DAMON_PA_MIGRATE_ACTIONS : 0))
+#define DAMON_PA_FILTERS	(BIT(DAMOS_FILTER_TYPE_ANON) |			\
+				 BIT(DAMOS_FILTER_TYPE_MEMCG) |			\
+				 BIT(DAMOS_FILTER_TYPE_YOUNG))
+
 /* === Registration === */
 
 static struct damon_operations damon_pa_ops = {
 	.id = DAMON_OPS_PADDR,
 	.prepare_access_checks = damon_pa_prepare_access_checks,
 	.check_accesses = damon_pa_check_accesses,
+	.get_scheme_score = damon_scheme_score,
+	.apply_scheme = damon_pa_apply_scheme,
 	.target_valid = damon_pa_target_valid,
+	.supported_actions = DAMON_PA_ACTIONS,
+	.supported_filters = DAMON_PA_FILTERS,
 };
 
 static int __init damon_pa_initcall(void)
