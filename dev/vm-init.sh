@@ -12,6 +12,9 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm
+# devtmpfs has no fd links; kselftest's runner writes to /dev/stdout.
+for i in 0:stdin 1:stdout 2:stderr; do ln -sf /proc/self/fd/${i%%:*} /dev/${i#*:}; done
+ln -sf /proc/self/fd /dev/fd
 for d in /tmp /run /root /mnt /var/tmp; do mount -t tmpfs tmpfs $d; done
 chmod 1777 /tmp /var/tmp /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug
