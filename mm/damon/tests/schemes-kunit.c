@@ -7,6 +7,8 @@
 
 #include <kunit/test.h>
 #include <linux/damon.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 
 #include "../core-internal.h"
@@ -724,6 +726,114 @@ static void damos_test_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (unsigned long)w.nr, s->stat.nr_tried);
 }
 
+/* === with a running kdamond === */
+
+static void damos_test_stop(void *p)
+{
+	struct damon_ctx *ctx = p;
+
+	damon_stop(&ctx, 1);
+}
+
+/* Start @ctx with 1 ms samples and 5 ms aggregations; stopped at the end. */
+static void damos_test_start(struct kunit *test, struct damon_ctx *ctx)
+{
+	struct damon_attrs attrs = ctx->attrs;
+
+	attrs.sample_interval = 1000;
+	attrs.aggr_interval = 5000;
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	if (kunit_add_action_or_reset(test, damos_test_stop, ctx))
+		kunit_skip(test, "out of memory");
+}
+
+struct damos_test_stats {
+	struct damos_test_walk walk;
+	unsigned long nr_tried;
+};
+
+static int damos_test_read_stats(struct damon_ctx *ctx, void *arg)
+{
+	struct damos_test_stats *st = arg;
+	struct damos *s = list_first_entry(&ctx->schemes, struct damos, list);
+
+	st->nr_tried = s->stat.nr_tried;
+	return 0;
+}
+
+static void damos_test_stats_walk_fn(void *arg, struct damon_ctx *ctx,
+				     struct damon_target *t,
+				     struct damon_region *r, struct damos *s,
+				     unsigned long sz_filter_passed)
+{
+	struct damos_test_stats *st = arg;
+
+	damos_test_walk_fn(&st->walk, ctx, t, r, s, sz_filter_passed);
+}
+
+/* A walk request sees one whole pass, then reads the stats it left. */
+static void damos_test_request_walk(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos_test_stats st = {};
+	struct damon_request req = {
+		.fn = damos_test_read_stats,
+		.walk_fn = damos_test_stats_walk_fn,
+		.arg = &st,
+	};
+
+	damos_test_target(test, ctx, 1, 4);
+	damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	damos_test_start(test, ctx);
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	/* damon_split_to_min_nr_regions() made one region per page. */
+	KUNIT_EXPECT_EQ(test, st.walk.nr, 4U);
+	KUNIT_EXPECT_EQ(test, st.walk.sz, 4 * PG);
+	KUNIT_EXPECT_GE(test, st.nr_tried, 4UL);
+	KUNIT_EXPECT_EQ(test, st.nr_tried % 4, 0UL);
+}
+
+static unsigned int damos_test_nr_prepares;
+
+static void damos_test_count_prepare(struct damon_ctx *ctx)
+{
+	WRITE_ONCE(damos_test_nr_prepares, damos_test_nr_prepares + 1);
+}
+
+static int damos_test_nop(struct damon_ctx *ctx, void *arg)
+{
+	return 0;
+}
+
+/*
+ * While no scheme is active the kdamond does not monitor, and a request
+ * wakes it up instead of waiting for the end of a long watermark interval.
+ */
+static void damos_test_idle(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_request req = { .fn = damos_test_nop };
+	struct damos *s;
+	unsigned long begin;
+
+	damos_test_target(test, ctx, 1, 4);
+	s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	/* Active only with no free memory at all: never, here. */
+	s->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	s->wmarks.interval = 60 * USEC_PER_SEC;
+	s->wmarks.activated = false;
+	ctx->ops.prepare_access_checks = damos_test_count_prepare;
+	WRITE_ONCE(damos_test_nr_prepares, 0);
+	damos_test_start(test, ctx);
+	msleep(50);
+	begin = jiffies;
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_LT(test, jiffies - begin, (unsigned long)HZ);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(damos_test_nr_prepares), 0U);
+	KUNIT_EXPECT_FALSE(test, s->wmarks.activated);
+}
+
 static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_new_scheme),
 	KUNIT_CASE(damos_test_check_schemes),
@@ -744,6 +854,8 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_wmarks),
 	KUNIT_CASE(damos_test_apply_interval),
 	KUNIT_CASE(damos_test_walk),
+	KUNIT_CASE(damos_test_request_walk),
+	KUNIT_CASE(damos_test_idle),
 	{}
 };
 
