@@ -5,7 +5,7 @@
 
 export DEBUG KSRC
 .NOTPARALLEL:
-.PHONY: all help tree kernel kunit selftests lint check run shell vm clean distclean
+.PHONY: all help tree kernel kunit selftests lint check run shell vm bench clean distclean
 
 all: help
 
@@ -18,6 +18,7 @@ help:
 	@echo 'make selftests    damon kselftests in the VM (DEBUG=1 on the debug kernel)'
 	@echo 'make lint         checkpatch --strict, kernel-doc -Wall, W=1 C=2 build'
 	@echo 'make shell        interactive shell in the VM'
+	@echo 'make bench        kdamond overhead and accuracy figures (dev/bench)'
 	@echo 'make vm CMD="..." run one command in the VM'
 	@echo 'make clean        remove build output except the source tree and ccache'
 
@@ -41,6 +42,9 @@ check:
 
 run: kernel
 	@dev/run.sh
+
+bench: kernel
+	@dev/bench/bench.sh
 
 shell: kernel
 	@dev/vm.sh
