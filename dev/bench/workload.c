@@ -25,6 +25,12 @@
 
 #define MIB (1024UL * 1024UL)
 
+/* Keep the compiler from merging or dropping the stores to the buffer. */
+static inline void barrier(void)
+{
+	__asm__ __volatile__("" : : : "memory");
+}
+
 static unsigned long parse_num(const char *arg, const char *what)
 {
 	unsigned long v;
@@ -43,7 +49,7 @@ int main(int argc, char **argv)
 {
 	unsigned long size_mib = 1024, hot_off_mib = 0, hot_mib = 16;
 	const char *truth = NULL;
-	volatile char *buf, *hot, *hot_end, *p;
+	char *buf, *hot, *hot_end, *p;
 	long page = sysconf(_SC_PAGESIZE);
 	FILE *f;
 	int opt;
@@ -83,8 +89,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Populate every page once. */
-	for (p = buf; p < buf + size_mib * MIB; p += page)
+	for (p = buf; p < buf + size_mib * MIB; p += page) {
 		*p = 1;
+		barrier();
+	}
 
 	hot = buf + hot_off_mib * MIB;
 	hot_end = hot + hot_mib * MIB;
@@ -101,8 +109,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	for (;;)
-		for (p = hot; p < hot_end; p += page)
+	for (;;) {
+		for (p = hot; p < hot_end; p += page) {
 			(*p)++;
+			barrier();
+		}
+	}
 	return 0;
 }
