@@ -11,6 +11,7 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/numa.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 
@@ -259,6 +260,264 @@ static void damon_sysfs_test_build_ctx_paddr(struct kunit *test)
 	damon_destroy_ctx(ctx);
 }
 
+/* === Schemes === */
+
+#define NR_TEST_FILTERS	3
+
+/* A schemes/<N>/ directory with three filters and one quota goal. */
+struct damon_sysfs_test_scheme {
+	struct damon_sysfs_ul_range sz, nr_accesses, age;
+	struct damon_sysfs_access_pattern ap;
+	struct damon_sysfs_weights weights;
+	struct damon_sysfs_quota_goal goal;
+	struct damon_sysfs_quota_goal *goals_arr[1];
+	struct damon_sysfs_quota_goals goals;
+	struct damon_sysfs_quotas quotas;
+	struct damon_sysfs_watermarks wmarks;
+	struct damon_sysfs_scheme_filter filters[NR_TEST_FILTERS];
+	struct damon_sysfs_scheme_filter *filters_arr[NR_TEST_FILTERS];
+	struct damon_sysfs_scheme_filters sys_filters;
+	struct damon_sysfs_stats stats;
+	struct damon_sysfs_scheme_regions tried;
+	struct damon_sysfs_scheme scheme;
+};
+
+static struct damon_sysfs_test_scheme *
+damon_sysfs_test_scheme(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *f;
+	int i;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	if (!f)
+		kunit_skip(test, "out of memory");
+	f->sz.min = PAGE_SIZE;
+	f->sz.max = 16 * PAGE_SIZE;
+	f->nr_accesses.min = 0;
+	f->nr_accesses.max = 5;
+	f->age.min = 3;
+	f->age.max = 300;
+	f->ap.sz = &f->sz;
+	f->ap.nr_accesses = &f->nr_accesses;
+	f->ap.age = &f->age;
+
+	f->weights.sz = 1;
+	f->weights.nr_accesses = 2;
+	f->weights.age = 3;
+	f->goal.metric = DAMOS_QUOTA_USER_INPUT;
+	f->goal.target_value = 10000;
+	f->goal.current_value = 42;
+	f->goals_arr[0] = &f->goal;
+	f->goals.goals_arr = f->goals_arr;
+	f->goals.nr = 1;
+	f->quotas.weights = &f->weights;
+	f->quotas.goals = &f->goals;
+	f->quotas.ms = 10;
+	f->quotas.sz = 1 << 20;
+	f->quotas.reset_interval_ms = 1000;
+
+	f->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	f->wmarks.interval_us = 5000;
+	f->wmarks.high = 900;
+	f->wmarks.mid = 500;
+	f->wmarks.low = 100;
+
+	f->filters[0].type = DAMOS_FILTER_TYPE_ADDR;
+	f->filters[0].matching = true;
+	f->filters[0].addr_start = PAGE_SIZE;
+	f->filters[0].addr_end = 4 * PAGE_SIZE;
+	f->filters[1].type = DAMOS_FILTER_TYPE_TARGET;
+	f->filters[1].target_idx = 1;
+	f->filters[2].type = DAMOS_FILTER_TYPE_ANON;
+	f->filters[2].matching = true;
+	for (i = 0; i < NR_TEST_FILTERS; i++)
+		f->filters_arr[i] = &f->filters[i];
+	f->sys_filters.filters_arr = f->filters_arr;
+	f->sys_filters.nr = NR_TEST_FILTERS;
+	INIT_LIST_HEAD(&f->tried.regions_list);
+
+	f->scheme.action = DAMOS_PAGEOUT;
+	f->scheme.target_nid = NUMA_NO_NODE;
+	f->scheme.apply_interval_us = 20000;
+	f->scheme.access_pattern = &f->ap;
+	f->scheme.quotas = &f->quotas;
+	f->scheme.watermarks = &f->wmarks;
+	f->scheme.filters = &f->sys_filters;
+	f->scheme.stats = &f->stats;
+	f->scheme.tried_regions = &f->tried;
+	return f;
+}
+
+/* damon_sysfs_build_scheme() with the sysfs lock held, as "on" calls it. */
+static struct damos *damon_sysfs_test_locked_build(struct damon_sysfs_scheme *s)
+{
+	struct damos *scheme;
+
+	mutex_lock(&damon_sysfs_lock);
+	scheme = damon_sysfs_build_scheme(s);
+	mutex_unlock(&damon_sysfs_lock);
+	return scheme;
+}
+
+static void damon_sysfs_test_build_scheme(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *f = damon_sysfs_test_scheme(test);
+	struct damos_quota_goal *goal;
+	struct damos_filter *filter;
+	struct damos *s;
+	int i = 0;
+
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+
+	KUNIT_EXPECT_EQ(test, s->action, DAMOS_PAGEOUT);
+	KUNIT_EXPECT_EQ(test, s->target_nid, NUMA_NO_NODE);
+	KUNIT_EXPECT_EQ(test, s->apply_interval_us, 20000);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_sz_region, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_sz_region, 16 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_nr_accesses, 0);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_nr_accesses, 5);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_age_region, 3);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_age_region, 300);
+
+	KUNIT_EXPECT_EQ(test, s->quota.ms, 10);
+	KUNIT_EXPECT_EQ(test, s->quota.sz, 1 << 20);
+	KUNIT_EXPECT_EQ(test, s->quota.reset_interval, 1000);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_sz, 1);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_nr_accesses, 2);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_age, 3);
+	damos_for_each_quota_goal(goal, &s->quota) {
+		KUNIT_EXPECT_EQ(test, goal->metric, DAMOS_QUOTA_USER_INPUT);
+		KUNIT_EXPECT_EQ(test, goal->target_value, 10000);
+		KUNIT_EXPECT_EQ(test, goal->current_value, 42);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, 1);
+
+	KUNIT_EXPECT_EQ(test, s->wmarks.metric, DAMOS_WMARK_FREE_MEM_RATE);
+	KUNIT_EXPECT_EQ(test, s->wmarks.interval, 5000);
+	KUNIT_EXPECT_EQ(test, s->wmarks.high, 900);
+	KUNIT_EXPECT_EQ(test, s->wmarks.mid, 500);
+	KUNIT_EXPECT_EQ(test, s->wmarks.low, 100);
+
+	/* The filters keep the order of their directories. */
+	i = 0;
+	damos_for_each_filter(filter, s) {
+		KUNIT_EXPECT_EQ(test, filter->type, f->filters[i].type);
+		KUNIT_EXPECT_EQ(test, filter->matching, f->filters[i].matching);
+		if (i == 0) {
+			KUNIT_EXPECT_EQ(test, filter->addr_range.start,
+					PAGE_SIZE);
+			KUNIT_EXPECT_EQ(test, filter->addr_range.end,
+					4 * PAGE_SIZE);
+		} else if (i == 1) {
+			KUNIT_EXPECT_EQ(test, filter->target_idx, 1);
+		}
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, NR_TEST_FILTERS);
+	damon_destroy_scheme(s);
+}
+
+static void damon_sysfs_test_build_scheme_bad(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *f = damon_sysfs_test_scheme(test);
+	struct damos *s;
+
+	/* Inverted ranges. */
+	f->sz.min = f->sz.max + 1;
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
+	f->sz.min = 0;
+	f->age.min = 301;
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
+	f->age.min = 0;
+
+	/* An nr_accesses bound that does not fit the core's type. */
+	f->nr_accesses.max = (unsigned long)UINT_MAX + 1;
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
+	f->nr_accesses.max = UINT_MAX;
+
+	/* An empty address filter, behind a valid one. */
+	f->filters[1].type = DAMOS_FILTER_TYPE_ADDR;
+	f->filters[1].addr_start = 8 * PAGE_SIZE;
+	f->filters[1].addr_end = 8 * PAGE_SIZE;
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
+
+	/* A memcg filter without a path, then with one that names nothing. */
+	f->filters[1].type = DAMOS_FILTER_TYPE_MEMCG;
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
+	f->filters[1].memcg_path = "/damon-kunit-no-such-cgroup";
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
+	f->filters[1].memcg_path = NULL;
+
+	/* Back to a valid setting: it builds again. */
+	f->filters[1].type = DAMOS_FILTER_TYPE_YOUNG;
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	damon_destroy_scheme(s);
+}
+
+static void damon_sysfs_test_build_ctx_schemes(struct kunit *test)
+{
+	struct damon_sysfs_test_fixture *f;
+	struct damon_sysfs_test_scheme *s0, *s1;
+	struct damon_sysfs_scheme *arr[2];
+	struct damon_ctx *ctx;
+	struct damos *s;
+	int i = 0;
+
+	f = damon_sysfs_test_fixture(test, DAMON_OPS_VADDR);
+	s0 = damon_sysfs_test_scheme(test);
+	s1 = damon_sysfs_test_scheme(test);
+	s1->scheme.action = DAMOS_STAT;
+	s1->sys_filters.nr = 0;
+	arr[0] = &s0->scheme;
+	arr[1] = &s1->scheme;
+	f->schemes.schemes_arr = arr;
+	f->schemes.nr = 2;
+
+	mutex_lock(&damon_sysfs_lock);
+	ctx = damon_sysfs_build_ctx(&f->context);
+	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	damon_for_each_scheme(s, ctx) {
+		KUNIT_EXPECT_EQ(test, s->action,
+				i ? DAMOS_STAT : DAMOS_PAGEOUT);
+		KUNIT_EXPECT_EQ(test, list_empty(&s->filters), i == 1);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, 2);
+	damon_destroy_ctx(ctx);
+
+	/* A bad second scheme fails the whole context, without a leak. */
+	s1->age.min = s1->age.max + 1;
+	mutex_lock(&damon_sysfs_lock);
+	ctx = damon_sysfs_build_ctx(&f->context);
+	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
+}
+
+static void damon_sysfs_test_schemes_cmd_not_running(struct kunit *test)
+{
+	struct damon_sysfs_test_fixture *f;
+	enum damon_sysfs_cmd cmd;
+
+	f = damon_sysfs_test_fixture(test, DAMON_OPS_VADDR);
+	mutex_lock(&damon_sysfs_lock);
+	for (cmd = DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS;
+	     cmd < NR_DAMON_SYSFS_CMDS; cmd++)
+		KUNIT_EXPECT_EQ(test,
+				damon_sysfs_schemes_cmd(cmd, NULL, &f->schemes),
+				-EINVAL);
+	mutex_unlock(&damon_sysfs_lock);
+}
+
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_parse_cmd),
 	KUNIT_CASE(damon_sysfs_test_parse_ops),
@@ -268,6 +527,10 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_ctx_bad_pid),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_bad_attrs),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_paddr),
+	KUNIT_CASE(damon_sysfs_test_build_scheme),
+	KUNIT_CASE(damon_sysfs_test_build_scheme_bad),
+	KUNIT_CASE(damon_sysfs_test_build_ctx_schemes),
+	KUNIT_CASE(damon_sysfs_test_schemes_cmd_not_running),
 	{},
 };
 
