@@ -543,7 +543,7 @@ struct damon_ctx {
 	struct list_head schemes;
 
 	/* The fields below belong to the core. */
-	struct mutex kdamond_lock;
+	spinlock_t kdamond_lock;
 	struct task_struct *kdamond;
 	int kdamond_id;
 	spinlock_t request_lock;	/* protects @requests */

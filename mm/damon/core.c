@@ -20,7 +20,9 @@
  *   ctx->kdamond_lock	protects ctx->kdamond and ctx->kdamond_id.  A
  *			request is queued only with it held, so that the
  *			kdamond, which cancels the queue with it held when it
- *			ends, never leaves a request behind.
+ *			ends, never leaves a request behind.  A spinlock, so
+ *			that the ending kdamond's unlock is its last access
+ *			to a context its creator may free at once.
  *   ctx->request_lock	protects ctx->requests.  Nests inside kdamond_lock.
  *
  * While a context runs, its attributes, targets and regions belong to its
@@ -948,7 +950,7 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->attrs.max_nr_regions = 1000;
 	INIT_LIST_HEAD(&ctx->targets);
 	INIT_LIST_HEAD(&ctx->schemes);
-	mutex_init(&ctx->kdamond_lock);
+	spin_lock_init(&ctx->kdamond_lock);
 	ctx->kdamond_id = -1;
 	spin_lock_init(&ctx->request_lock);
 	INIT_LIST_HEAD(&ctx->requests);
@@ -973,7 +975,6 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 		damon_destroy_target(t);
 	damon_for_each_scheme_safe(s, snext, ctx)
 		damon_destroy_scheme(s);
-	mutex_destroy(&ctx->kdamond_lock);
 	kfree(ctx);
 }
 EXPORT_SYMBOL_GPL(damon_destroy_ctx);
@@ -1390,13 +1391,13 @@ int damon_request(struct damon_ctx *ctx, struct damon_request *req)
 	req->canceled = false;
 	req->result = 0;
 
-	mutex_lock(&ctx->kdamond_lock);
+	spin_lock(&ctx->kdamond_lock);
 	if (!ctx->kdamond) {
-		mutex_unlock(&ctx->kdamond_lock);
+		spin_unlock(&ctx->kdamond_lock);
 		return -ESRCH;
 	}
 	if (WARN_ON_ONCE(ctx->kdamond == current)) {
-		mutex_unlock(&ctx->kdamond_lock);
+		spin_unlock(&ctx->kdamond_lock);
 		return -EDEADLK;
 	}
 	spin_lock(&ctx->request_lock);
@@ -1405,7 +1406,7 @@ int damon_request(struct damon_ctx *ctx, struct damon_request *req)
 	if (ctx->kdamond_idle)
 		wake_up_process(ctx->kdamond);
 	spin_unlock(&ctx->request_lock);
-	mutex_unlock(&ctx->kdamond_lock);
+	spin_unlock(&ctx->kdamond_lock);
 
 	/*
 	 * Not interruptible: @req must stay valid until the kdamond is done
@@ -2561,7 +2562,7 @@ static int kdamond_fn(void *data)
 	damon_cancel_request_list(&q.waiting);
 	damon_cancel_request_list(&q.walking);
 
-	mutex_lock(&ctx->kdamond_lock);
+	spin_lock(&ctx->kdamond_lock);
 	WRITE_ONCE(ctx->kdamond, NULL);
 	ida_free(&damon_kdamond_ida, ctx->kdamond_id);
 	ctx->kdamond_id = -1;
@@ -2570,7 +2571,12 @@ static int kdamond_fn(void *data)
 	damon_cancel_request_list(&ctx->requests);
 	spin_unlock(&ctx->request_lock);
 	kdamond_running_put(1);
-	mutex_unlock(&ctx->kdamond_lock);
+	/*
+	 * A spinlock, not a mutex: the creator may free @ctx as soon as it
+	 * sees kdamond == NULL, and unlike mutex_unlock(), spin_unlock() does
+	 * not touch the lock after another CPU can take it.
+	 */
+	spin_unlock(&ctx->kdamond_lock);
 	/* @ctx may be freed from here on. */
 	return 0;
 }
@@ -2587,13 +2593,17 @@ static bool __damon_is_running(struct damon_ctx *ctx)
  * damon_is_running() - Tell whether a context's kdamond is running.
  * @ctx:	The context.
  *
- * Context: Process context; may sleep.
+ * Context: Any context that may take a spinlock.
  * Return: true if @ctx has a kdamond.
  */
 bool damon_is_running(struct damon_ctx *ctx)
 {
-	guard(mutex)(&ctx->kdamond_lock);
-	return __damon_is_running(ctx);
+	bool running;
+
+	spin_lock(&ctx->kdamond_lock);
+	running = __damon_is_running(ctx);
+	spin_unlock(&ctx->kdamond_lock);
+	return running;
 }
 EXPORT_SYMBOL_GPL(damon_is_running);
 
@@ -2601,15 +2611,18 @@ EXPORT_SYMBOL_GPL(damon_is_running);
  * damon_kdamond_pid() - Pid of a context's kdamond.
  * @ctx:	The context.
  *
- * Context: Process context; may sleep.
+ * Context: Any context that may take a spinlock.
  * Return: The pid of the kdamond of @ctx, or -1 if it is not running.
  */
 int damon_kdamond_pid(struct damon_ctx *ctx)
 {
-	guard(mutex)(&ctx->kdamond_lock);
-	if (!__damon_is_running(ctx))
-		return -1;
-	return task_pid_nr(ctx->kdamond);
+	int pid = -1;
+
+	spin_lock(&ctx->kdamond_lock);
+	if (__damon_is_running(ctx))
+		pid = task_pid_nr(ctx->kdamond);
+	spin_unlock(&ctx->kdamond_lock);
+	return pid;
 }
 EXPORT_SYMBOL_GPL(damon_kdamond_pid);
 
@@ -2619,27 +2632,25 @@ static int __damon_start(struct damon_ctx *ctx)
 	struct task_struct *tsk;
 	int id;
 
+	lockdep_assert_held(&damon_lock);
 	id = ida_alloc(&damon_kdamond_ida, GFP_KERNEL);
 	if (id < 0)
 		return id;
-	guard(mutex)(&ctx->kdamond_lock);
-	if (__damon_is_running(ctx)) {
-		ida_free(&damon_kdamond_ida, id);
-		return -EBUSY;
-	}
 	init_completion(&start.started);
+	/* Runs only once woken below, after @ctx knows its kdamond. */
 	tsk = kthread_create(kdamond_fn, &start, "kdamond.%d", id);
 	if (IS_ERR(tsk)) {
 		ida_free(&damon_kdamond_ida, id);
 		return PTR_ERR(tsk);
 	}
+	spin_lock(&ctx->kdamond_lock);
 	ctx->kdamond_id = id;
 	WRITE_ONCE(ctx->kdamond, tsk);
+	spin_unlock(&ctx->kdamond_lock);
 	wake_up_process(tsk);
 	/*
 	 * Wait until kdamond_fn() runs: a kthread stopped before that would
-	 * never run it, and so never clean up.  It cannot end before we drop
-	 * kdamond_lock.
+	 * never run it, and so never clean up.
 	 */
 	wait_for_completion(&start.started);
 	return 0;
@@ -2712,11 +2723,11 @@ static int __damon_stop(struct damon_ctx *ctx)
 {
 	struct task_struct *tsk;
 
-	mutex_lock(&ctx->kdamond_lock);
+	spin_lock(&ctx->kdamond_lock);
 	tsk = ctx->kdamond;
 	if (tsk)
 		get_task_struct(tsk);
-	mutex_unlock(&ctx->kdamond_lock);
+	spin_unlock(&ctx->kdamond_lock);
 	if (!tsk)
 		return -EPERM;
 	/* Outside kdamond_lock: the kdamond takes it on its way out. */
