@@ -114,6 +114,14 @@ def accuracy(d, meta, row):
     row['max_regions'] = max(nrs)
 
 
+def regions(d, row):
+    snaps = list(snapshots(os.path.join(d, 'regions.txt')))[:-1]
+    if snaps:
+        nrs = [len(r) for _, r in snaps]
+        row['mean_regions'] = round(statistics.mean(nrs), 1)
+        row['max_regions'] = max(nrs)
+
+
 def overhead(d, row):
     with open(os.path.join(d, 'cpu.txt')) as f:
         (t0, r0), (t1, r1) = [map(float, line.split()) for line in f][:2]
@@ -210,6 +218,8 @@ def main(argv):
             overhead(d, row)
             if os.path.exists(os.path.join(d, 'trace.txt')):
                 accuracy(d, meta, row)
+            elif os.path.exists(os.path.join(d, 'regions.txt')):
+                regions(d, row)
         except (OSError, ValueError) as e:
             failed.append(f'{name}: {e}')
         rows.append(row)
