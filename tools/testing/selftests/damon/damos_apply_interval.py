@@ -9,9 +9,13 @@ schemes match every region, so each application adds exactly 3 to
 nr_tried and 3 MiB to sz_tried.  With 100 ms aggregations:
 
 - scheme 0, apply_interval_us 0, is applied every aggregation;
-- scheme 1, apply_interval_us 1000000, about once a second: over 10 s, at
-  0.3 to 1.5 applications a second, and at least 4 times less often than
-  scheme 0.
+- scheme 1, apply_interval_us 1000000, every tenth aggregation: over 10 s,
+  scheme 0 must be applied 5 to 20 times as often as scheme 1, and
+  scheme 1 at least twice and at most 1.5 times a second.
+
+DAMON counts its intervals in sampling intervals, which take longer than
+their nominal length on a slow (emulated, debug) machine, so the ratio is
+checked rather than wall-clock rates.
 """
 
 import time
@@ -28,7 +32,7 @@ def applications(before, after):
 
 
 def main(t):
-    t.set_plan(5)
+    t.set_plan(4)
     w = ds.Workload(16, 0, 16, 0)
     ranges = [(w.start + i * 4 * MIB, w.start + i * 4 * MIB + MIB)
               for i in range(3)]
@@ -51,12 +55,11 @@ def main(t):
            f'{n1:.1f} times; stats {a0} and {a1}')
     t.ok(a0['sz_tried'] - b0['sz_tried'] == n0 * 3 * MIB,
          'each application tries the three 1 MiB regions')
-    t.ok(n0 >= secs * 3, 'apply_interval_us 0: applied about every '
-         'aggregation (>= 3 times a second)')
-    t.ok(secs * 0.3 <= n1 <= secs * 1.5,
-         'apply_interval_us 1 s: applied 0.3 to 1.5 times a second')
-    t.ok(n1 * 4 <= n0, 'apply_interval_us 1 s: at least 4 times fewer '
-         'applications than every aggregation')
+    t.ok(2 <= n1 <= secs * 1.5,
+         'apply_interval_us 1 s: applied 2 times or more, and at most 1.5 '
+         'times a second')
+    t.ok(n1 * 5 <= n0 <= n1 * 20, 'apply_interval_us 0 vs 1 s: 5 to 20 '
+         'times more applications (10 expected)')
 
 
 if __name__ == '__main__':

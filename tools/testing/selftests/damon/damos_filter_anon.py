@@ -4,8 +4,8 @@
 pages.
 
 With swap on zram, a paddr scheme pages out every cold region of the
-system RAM.  The workload (_damos_buffers.py) holds 32 MiB of anonymous
-memory and 32 MiB of shmem, both cold:
+system RAM.  The workload (_damos_buffers.py) holds 24 MiB of anonymous
+memory and 24 MiB of shmem, both cold:
 
 1. filter anon, matching Y (anonymous pages are excluded): the workload's
    RssShmem drops by more than half, its RssAnon stays (>= 90%);
@@ -19,7 +19,7 @@ import time
 import _damon_sysfs as ds
 import _damos as dm
 
-BUF_MIB = 32
+BUF_MIB = 24
 HALF = BUF_MIB * dm.MIB // 2
 
 
@@ -43,8 +43,10 @@ def main(t):
     t.ok(err == 0 and ds.state() == 'on', 'paddr pageout scheme with an anon '
          'filter starts', ds.errname(err))
 
+    start = time.monotonic()
     dropped = ds.wait_for(
         lambda: shmem0 - dm.rss(b1.pid, 'RssShmem') > HALF, 45, 1)
+    t.diag(f'waited {time.monotonic() - start:.1f}s')
     time.sleep(3)
     anon1, shmem1 = dm.rss(b1.pid, 'RssAnon'), dm.rss(b1.pid, 'RssShmem')
     t.diag(f'matching Y: RssAnon {anon0 // dm.KIB} -> {anon1 // dm.KIB} kB, '
@@ -58,8 +60,10 @@ def main(t):
          ds.errname(err))
     b2 = dm.Buffers(BUF_MIB, BUF_MIB)
     anon0, shmem0 = dm.rss(b2.pid, 'RssAnon'), dm.rss(b2.pid, 'RssShmem')
+    start = time.monotonic()
     dropped = ds.wait_for(
         lambda: anon0 - dm.rss(b2.pid, 'RssAnon') > HALF, 45, 1)
+    t.diag(f'waited {time.monotonic() - start:.1f}s')
     time.sleep(3)
     anon1, shmem1 = dm.rss(b2.pid, 'RssAnon'), dm.rss(b2.pid, 'RssShmem')
     t.diag(f'matching N: RssAnon {anon0 // dm.KIB} -> {anon1 // dm.KIB} kB, '

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """A size quota bounds what a scheme applies per reset interval.
 
-A vaddr "cold" scheme selects every cold region of access_memory (about
-60 MiB each aggregation of 100 ms) under a quota of 512 KiB per 500 ms.
+An fvaddr "cold" scheme selects every cold region of the 64 MiB buffer of
+access_memory (about 60 MiB each aggregation of 100 ms) under a quota of
+512 KiB per 500 ms.  (fvaddr keeps the scheme on mapped memory, where the
+action succeeds, rather than walking the whole address space.)
 Over about 10 s, sz_applied may grow by at most 512 KiB per started reset
 interval (plus one window of timing slack), must grow at all, and
 qt_exceeds must count the exceeded quota.  effective_bytes reads the size
@@ -23,7 +25,8 @@ RESET_MS = 500
 def main(t):
     t.set_plan(6)
     w = ds.Workload(64, 24, 4, 0)
-    ds.setup('vaddr', [(w.pid, [])], sample_us=5000, aggr_us=100000)
+    ds.setup('fvaddr', [(w.pid, [(w.start, w.end)])], sample_us=5000,
+             aggr_us=100000)
     dm.set_schemes([dm.Scheme('cold', sz=(4096, dm.ULONG_MAX), nr=(0, 0),
                               quota={'bytes': QUOTA,
                                      'reset_ms': RESET_MS})])
