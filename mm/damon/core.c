@@ -2403,19 +2403,32 @@ static unsigned long damos_min_wmarks_interval(struct damon_ctx *ctx)
 /*
  * kdamond_wait_watermarks() - Idle while no scheme is active.
  * @ctx:	The context.
+ * @q:		The requests the kdamond holds back.
  *
  * Sleeps for the shortest watermark interval if @ctx has schemes and none
  * is active.  kthread_stop() and damon_request() end the sleep early.
+ * Requests of @q waiting for an aggregation or a scheme pass are made ready
+ * instead of sleeping: none comes while idle, so walks see no region.
  *
  * Return: true if the kdamond idled, false if it should monitor.
  */
-static bool kdamond_wait_watermarks(struct damon_ctx *ctx)
+static bool kdamond_wait_watermarks(struct damon_ctx *ctx,
+				    struct kdamond_requests *q)
 {
 	ktime_t t;
 	u64 ns;
 
 	if (!kdamond_check_watermarks(ctx))
 		return false;
+	/*
+	 * No aggregation and no scheme pass happen while idle: answer the
+	 * requests waiting for one now rather than after the idle period.
+	 */
+	if (!list_empty(&q->walking) || !list_empty(&q->waiting)) {
+		list_splice_tail_init(&q->walking, &q->ready);
+		list_splice_tail_init(&q->waiting, &q->ready);
+		return true;
+	}
 	ns = (u64)damos_min_wmarks_interval(ctx) * NSEC_PER_USEC;
 	t = ns_to_ktime(ns);
 	spin_lock(&ctx->request_lock);
@@ -2525,7 +2538,7 @@ static int kdamond_fn(void *data)
 		kdamond_handle_requests(ctx, &q);
 		if (kthread_should_stop() || !kdamond_has_valid_target(ctx))
 			break;
-		if (kdamond_wait_watermarks(ctx))
+		if (kdamond_wait_watermarks(ctx, &q))
 			continue;
 
 		if (ctx->ops.prepare_access_checks)

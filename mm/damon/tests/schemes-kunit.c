@@ -834,6 +834,41 @@ static void damos_test_idle(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, s->wmarks.activated);
 }
 
+/*
+ * A walk or after-aggregation request made while every scheme is inactive
+ * has no pass to wait for: it completes at once, having walked nothing.
+ */
+static void damos_test_idle_walk(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos_test_stats st = {};
+	struct damon_request walk = {
+		.fn = damos_test_read_stats,
+		.walk_fn = damos_test_stats_walk_fn,
+		.arg = &st,
+	};
+	struct damon_request aggr = {
+		.fn = damos_test_nop,
+		.after_aggregation = true,
+	};
+	struct damos *s;
+	unsigned long begin;
+
+	damos_test_target(test, ctx, 1, 4);
+	s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	s->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	s->wmarks.interval = 60 * USEC_PER_SEC;
+	s->wmarks.activated = false;
+	damos_test_start(test, ctx);
+	msleep(50);
+	begin = jiffies;
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &walk), 0);
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &aggr), 0);
+	KUNIT_EXPECT_LT(test, jiffies - begin, (unsigned long)HZ);
+	KUNIT_EXPECT_EQ(test, st.walk.nr, 0U);
+	KUNIT_EXPECT_EQ(test, st.nr_tried, 0UL);
+}
+
 static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_new_scheme),
 	KUNIT_CASE(damos_test_check_schemes),
@@ -856,6 +891,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_walk),
 	KUNIT_CASE(damos_test_request_walk),
 	KUNIT_CASE(damos_test_idle),
+	KUNIT_CASE(damos_test_idle_walk),
 	{}
 };
 
