@@ -22,6 +22,12 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mkdir -p $SHARE
 mount -t 9p -o trans=virtio,version=9p2000.L,access=any,msize=512000 share $SHARE
+# The checkout may sit under one of the tmpfs mounts above: mount it again.
+top=${0%/dev/vm-init.sh}
+if [ -n "$top" ] && [ ! -d "$top/dev" ]; then
+	mkdir -p "$top"
+	mount -t 9p -o trans=virtio,version=9p2000.L,access=any,msize=512000,ro repo "$top"
+fi
 hostname damon-vm
 ln -s /proc/self/fd /dev/fd 2>/dev/null
 

@@ -4,7 +4,9 @@
 #   dev/vm.sh [CMD [ARG...]]      (no CMD: interactive shell)
 # The guest's root is the host's / (read-only, 9p); the command runs in the
 # current directory with $SHARE (/mnt/share) as a writable share, visible on
-# the host as $VM_SHARE. Exits with the command's exit status; fails when the
+# the host as $VM_SHARE.  The repository is also mounted at its own path, so
+# that a checkout under a directory the guest covers with tmpfs (/tmp, /root)
+# stays visible. Exits with the command's exit status; fails when the
 # guest hangs past $VM_TIMEOUT or its kernel log shows a splat.
 #
 # Environment: DEBUG=1 (use .build/vm-debug), KERNEL=bzImage, VM_MEM (2G),
@@ -53,6 +55,8 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$VM_SMP" -m "$VM_MEM"
       -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
       -fsdev "local,id=share,path=$VM_SHARE,security_model=none,multidevs=remap"
       -device virtio-9p-pci,fsdev=share,mount_tag=share
+      -fsdev "local,id=repo,path=$TOP,security_model=none,readonly=on,multidevs=remap"
+      -device virtio-9p-pci,fsdev=repo,mount_tag=repo
       -device virtio-rng-pci)
 
 msg "booting $KERNEL (TCG, ${VM_SMP} CPUs, $VM_MEM; share $VM_SHARE; log $VM_LOG)"
