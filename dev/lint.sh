@@ -51,5 +51,10 @@ else
 	fail=1
 fi
 
+msg "unit tests of the demo's renderer"
+if ! python3 "$TOP/dev/demo/test_heatmap.py" >"$LOGS/lint-demo.log" 2>&1; then
+	cat "$LOGS/lint-demo.log"; fail=1
+fi
+
 [ $fail = 0 ] || die "lint found problems"
 msg "lint clean"
