@@ -10,8 +10,8 @@ memory and 24 MiB of shmem, both cold:
 1. filter anon, matching Y (anonymous pages are excluded): the workload's
    RssShmem drops by more than half, its RssAnon stays (>= 90%);
 2. committed filter anon, matching N (only anonymous pages): a second,
-   fresh workload's RssAnon drops by more than half of its anonymous
-   buffer, its RssShmem stays (>= 90%).
+   fresh workload's RssAnon ends below half of its anonymous buffer, its
+   RssShmem stays (>= 90%).
 """
 
 import time
@@ -60,9 +60,12 @@ def main(t):
          ds.errname(err))
     b2 = dm.Buffers(BUF_MIB, BUF_MIB)
     anon0, shmem0 = dm.rss(b2.pid, 'RssAnon'), dm.rss(b2.pid, 'RssShmem')
+    # paddr regions keep their age across reallocation: the fresh buffer
+    # may land in long-cold physical memory and be paged out before the
+    # first reading, so compare with the buffer's size, not that reading.
     start = time.monotonic()
     dropped = ds.wait_for(
-        lambda: anon0 - dm.rss(b2.pid, 'RssAnon') > HALF, 45, 1)
+        lambda: dm.rss(b2.pid, 'RssAnon') < BUF_MIB * dm.MIB - HALF, 45, 1)
     t.diag(f'waited {time.monotonic() - start:.1f}s')
     time.sleep(3)
     anon1, shmem1 = dm.rss(b2.pid, 'RssAnon'), dm.rss(b2.pid, 'RssShmem')
