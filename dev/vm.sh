@@ -45,6 +45,10 @@ interactive=0
 append="console=ttyS0 root=/dev/root rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,access=any ro"
 append+=" init=$TOP/dev/vm-init.sh pti=on panic=-1 oops=panic"
+# TCG on a loaded 2-core host runs the guest 5-20x slower than hardware:
+# give RCU's stall checks (and lockdep's grace-period start check in the
+# debug kernel) the same slack the tests' timeouts have.
+append+=" rcupdate.rcu_cpu_stall_timeout=120"
 [ "${VM_VERBOSE:-0}" = 1 ] || append+=" quiet"
 append+=" ${VM_APPEND:-}"
 
