@@ -12,6 +12,17 @@
  * change anything in it.  While its kdamond runs, the kdamond owns the
  * context's attributes, targets and regions; everybody else reads or changes
  * them only from a function that damon_request() makes the kdamond run.
+ * The few fields that other threads touch while the kdamond runs say which
+ * lock protects them.
+ *
+ * The header reads top down:
+ *
+ * - what is monitored: address ranges, regions, targets and their walkers;
+ * - DAMOS: actions, what selects the memory they act on (access patterns,
+ *   filters), what limits them (quotas, quota goals, watermarks), their
+ *   statistics, and the scheme that ties all of these together;
+ * - how it is monitored: operations sets, attributes, requests, contexts;
+ * - the functions of the API.
  */
 
 #ifndef _LINUX_DAMON_H
@@ -24,37 +35,28 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+struct damon_ctx;
+struct damos;
 struct pid;
 struct task_struct;
 
-/* Minimal size of a region: the granularity of the monitoring. */
-#define DAMON_MIN_REGION	PAGE_SIZE
-
-/* Denominator of the access rates given in basis points. */
-#define DAMON_BP_DENOMINATOR	10000
+/* === Monitoring targets and their regions === */
 
 /**
- * damon_rand() - Get a random number in [@l, @r).
- * @l:	Lower bound, inclusive.
- * @r:	Upper bound, exclusive.  Must be greater than @l.
- *
- * Context: Any context.
- * Return: A random number that is at least @l and less than @r.
- */
-static inline unsigned long damon_rand(unsigned long l, unsigned long r)
-{
-	return l + get_random_u32_below(r - l);
-}
-
-/**
- * struct damon_addr_range - A range of addresses.
- * @start:	Start address of the range, inclusive.
- * @end:	End address of the range, exclusive.
+ * struct damon_addr_range - A half-open range of addresses, [@start, @end).
+ * @start:	First address in the range.
+ * @end:	First address past the range.
  */
 struct damon_addr_range {
 	unsigned long start;
 	unsigned long end;
 };
+
+/* Granularity of the monitoring: no region is smaller, and all are aligned. */
+#define DAMON_MIN_REGION	PAGE_SIZE
+
+/* &damon_region.nr_accesses_bp of a region found accessed at every sample. */
+#define DAMON_BP_DENOMINATOR	10000
 
 /**
  * struct damon_region - A monitoring region: a range of memory that DAMON
@@ -86,20 +88,392 @@ struct damon_region {
 };
 
 /**
- * struct damon_target - A monitoring target.
- * @pid:		The process to monitor, for the virtual address
- *			operations sets.  A reference is held while it is set.
+ * struct damon_target - Something to monitor: one address space, or a part
+ * of one.
+ * @list:		Link in &damon_ctx.targets.
+ * @pid:		The monitored process, for the virtual address
+ *			operations sets, with a reference held on it; the
+ *			reference is dropped when the target is destroyed.
  *			NULL for the physical address operations set.
- * @nr_regions:		Number of regions in @regions_list.
- * @regions_list:	The regions of the target, sorted by address.
- * @list:		Link in the targets list of the context.
+ * @regions_list:	The &struct damon_region list of the target, in address
+ *			order.
+ * @nr_regions:		Length of @regions_list.
+ *
+ * A target belongs to one context and follows its ownership rule.  The
+ * operations set fills @regions_list when the kdamond starts, unless the user
+ * did with damon_set_regions(); the core then splits and merges the regions,
+ * and the operations set may move their edges in &damon_operations.update.
  */
 struct damon_target {
-	struct pid *pid;
-	unsigned int nr_regions;
-	struct list_head regions_list;
 	struct list_head list;
+	struct pid *pid;
+	struct list_head regions_list;
+	unsigned int nr_regions;
 };
+
+#define damon_for_each_target(t, ctx) \
+	list_for_each_entry(t, &(ctx)->targets, list)
+
+#define damon_for_each_target_safe(t, next, ctx) \
+	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
+
+#define damon_for_each_region(r, t) \
+	list_for_each_entry(r, &(t)->regions_list, list)
+
+#define damon_for_each_region_from(r, t) \
+	list_for_each_entry_from(r, &(t)->regions_list, list)
+
+#define damon_for_each_region_safe(r, next, t) \
+	list_for_each_entry_safe(r, next, &(t)->regions_list, list)
+
+/* The lowest region of a target that has at least one. */
+static inline struct damon_region *damon_first_region(struct damon_target *t)
+{
+	return list_first_entry(&t->regions_list, struct damon_region, list);
+}
+
+/* The highest region of a target that has at least one. */
+static inline struct damon_region *damon_last_region(struct damon_target *t)
+{
+	return list_last_entry(&t->regions_list, struct damon_region, list);
+}
+
+/* The region above @r; @r must not be the last one of its target. */
+static inline struct damon_region *damon_next_region(struct damon_region *r)
+{
+	return list_next_entry(r, list);
+}
+
+/* The region below @r; @r must not be the first one of its target. */
+static inline struct damon_region *damon_prev_region(struct damon_region *r)
+{
+	return list_prev_entry(r, list);
+}
+
+/* Size of @r in bytes. */
+static inline unsigned long damon_sz_region(struct damon_region *r)
+{
+	return r->ar.end - r->ar.start;
+}
+
+/**
+ * damon_rand() - Pick a number uniformly in [@l, @r).
+ * @l:	Smallest number that may be picked.
+ * @r:	One past the largest number that may be picked; greater than @l, and
+ *	at most 2^32 above it.
+ *
+ * The operations sets use it to choose the sampling address of a region,
+ * and the core to choose where to split one.
+ *
+ * Context: Any context.
+ * Return: The number picked.
+ */
+static inline unsigned long damon_rand(unsigned long l, unsigned long r)
+{
+	return l + get_random_u32_below(r - l);
+}
+
+/* === DAMON-based Operation Schemes (DAMOS) === */
+
+/**
+ * enum damos_action - What a scheme does to the memory it selects.
+ * @DAMOS_STAT:		Nothing: the memory is only counted in &damos.stat.
+ *			Being zero, it is what a zero-filled scheme does.
+ * @DAMOS_PAGEOUT:	Reclaim the memory now.
+ * @DAMOS_COLD:		madvise(MADV_COLD): make the memory the first to be
+ *			reclaimed.
+ * @DAMOS_LRU_DEPRIO:	Move the pages to the tail of their LRU lists.
+ * @DAMOS_NOHUGEPAGE:	madvise(MADV_NOHUGEPAGE).
+ * @DAMOS_MIGRATE_COLD:	Migrate the memory to node &damos.target_nid, in the
+ *			order of its coldness.
+ * @DAMOS_WILLNEED:	madvise(MADV_WILLNEED): read the memory in ahead.
+ * @DAMOS_LRU_PRIO:	Move the pages to the head of their LRU lists.
+ * @DAMOS_HUGEPAGE:	madvise(MADV_HUGEPAGE).
+ * @DAMOS_MIGRATE_HOT:	Migrate the memory to node &damos.target_nid, in the
+ *			order of its hotness.
+ * @NR_DAMOS_ACTIONS:	Number of actions.
+ *
+ * After the statistics-only action come the actions meant for cold memory,
+ * then those meant for hot memory.  Each operations set applies only some of
+ * them (&damon_operations.supported_actions).
+ */
+enum damos_action {
+	DAMOS_STAT,
+	DAMOS_PAGEOUT,
+	DAMOS_COLD,
+	DAMOS_LRU_DEPRIO,
+	DAMOS_NOHUGEPAGE,
+	DAMOS_MIGRATE_COLD,
+	DAMOS_WILLNEED,
+	DAMOS_LRU_PRIO,
+	DAMOS_HUGEPAGE,
+	DAMOS_MIGRATE_HOT,
+	NR_DAMOS_ACTIONS,
+};
+
+/**
+ * struct damos_access_pattern - Which regions a scheme selects.
+ * @min_nr_accesses:	Lowest &damon_region.nr_accesses selected.
+ * @max_nr_accesses:	Highest &damon_region.nr_accesses selected.
+ * @min_age_region:	Lowest &damon_region.age selected.
+ * @max_age_region:	Highest &damon_region.age selected.
+ * @min_sz_region:	Smallest region selected, in bytes.
+ * @max_sz_region:	Largest region selected, in bytes.
+ *
+ * Each line of the struct is one closed interval; a region is selected when
+ * its access frequency, its age and its size all fall in theirs.
+ */
+struct damos_access_pattern {
+	unsigned int min_nr_accesses, max_nr_accesses;
+	unsigned int min_age_region, max_age_region;
+	unsigned long min_sz_region, max_sz_region;
+};
+
+/**
+ * enum damos_filter_type - What a DAMOS filter matches memory by.
+ * @DAMOS_FILTER_TYPE_ADDR:	Its address, against &damos_filter.addr_range.
+ * @DAMOS_FILTER_TYPE_TARGET:	Its monitoring target, against
+ *				&damos_filter.target_idx.
+ * @DAMOS_FILTER_TYPE_ANON:	Whether it is anonymous.
+ * @DAMOS_FILTER_TYPE_MEMCG:	Its memory cgroup, against
+ *				&damos_filter.memcg_id.
+ * @DAMOS_FILTER_TYPE_YOUNG:	Whether it was accessed since the last check.
+ * @NR_DAMOS_FILTER_TYPES:	Number of filter types.
+ *
+ * The core applies the first two types, to whole regions or parts of them;
+ * the operations set applies the others, page by page, if it lists them in
+ * &damon_operations.supported_filters.
+ */
+enum damos_filter_type {
+	DAMOS_FILTER_TYPE_ADDR,
+	DAMOS_FILTER_TYPE_TARGET,
+	DAMOS_FILTER_TYPE_ANON,
+	DAMOS_FILTER_TYPE_MEMCG,
+	DAMOS_FILTER_TYPE_YOUNG,
+	NR_DAMOS_FILTER_TYPES,
+};
+
+/**
+ * struct damos_filter - A rule that keeps memory out of a scheme's action.
+ * @list:	Link in &damos.filters.
+ * @type:	What the filter matches memory by.
+ * @matching:	Which memory is kept out: the memory that matches if true, the
+ *		memory that does not if false.
+ * @addr_range:	What &DAMOS_FILTER_TYPE_ADDR matches.
+ * @target_idx:	What &DAMOS_FILTER_TYPE_TARGET matches: the position of the
+ *		target in &damon_ctx.targets, from 0.
+ * @memcg_id:	What &DAMOS_FILTER_TYPE_MEMCG matches: a memory cgroup id.
+ *
+ * A scheme's filters run in list order, and memory one filter keeps out is
+ * not looked at by the next.  The core filters are checked before a region
+ * counts in &damos_stat.nr_tried.
+ */
+struct damos_filter {
+	struct list_head list;
+	enum damos_filter_type type;
+	bool matching;
+	union {
+		struct damon_addr_range addr_range;
+		int target_idx;
+		unsigned short memcg_id;
+	};
+};
+
+#define damos_for_each_filter(f, scheme) \
+	list_for_each_entry(f, &(scheme)->filters, list)
+
+#define damos_for_each_filter_safe(f, next, scheme) \
+	list_for_each_entry_safe(f, next, &(scheme)->filters, list)
+
+/**
+ * enum damos_wmark_metric - What decides whether a scheme is active.
+ * @DAMOS_WMARK_NONE:		Nothing: the scheme is always active.
+ * @DAMOS_WMARK_FREE_MEM_RATE:	Free memory of the system, per mille of the
+ *				total.
+ * @NR_DAMOS_WMARK_METRICS:	Number of metrics.
+ */
+enum damos_wmark_metric {
+	DAMOS_WMARK_NONE,
+	DAMOS_WMARK_FREE_MEM_RATE,
+	NR_DAMOS_WMARK_METRICS,
+};
+
+/**
+ * struct damos_watermarks - Turn a scheme on and off with a system metric.
+ * @interval:	Microseconds between two readings of @metric.
+ * @metric:	The metric.
+ * @high:	An active scheme is turned off when @metric goes above this.
+ * @mid:	An inactive scheme is turned on when @metric is at or below
+ *		this, but not below @low.
+ * @low:	An active scheme is turned off when @metric goes below this.
+ * @activated:	Whether the scheme is on.  Written by the kdamond.
+ *
+ * @metric is read in wall-clock time: while no scheme of a context is on, the
+ * kdamond stops monitoring and only sleeps and reads the watermarks.
+ */
+struct damos_watermarks {
+	unsigned long interval;
+	enum damos_wmark_metric metric;
+	unsigned long high, mid, low;
+	bool activated;
+/* private: */
+	/* jiffies of the next reading of @metric. */
+	unsigned long next_check;
+};
+
+/**
+ * enum damos_quota_goal_metric - What a quota goal measures.
+ * @DAMOS_QUOTA_USER_INPUT:	Whatever the user writes in
+ *				&damos_quota_goal.current_value.
+ * @DAMOS_QUOTA_SOME_MEM_PSI_US: Time, in microseconds, during which some
+ *				task of the system stalled on memory, over the
+ *				last quota window (the "some" line of
+ *				/proc/pressure/memory).
+ * @NR_DAMOS_QUOTA_GOAL_METRICS: Number of metrics.
+ */
+enum damos_quota_goal_metric {
+	DAMOS_QUOTA_USER_INPUT,
+	DAMOS_QUOTA_SOME_MEM_PSI_US,
+	NR_DAMOS_QUOTA_GOAL_METRICS,
+};
+
+/**
+ * struct damos_quota_goal - A value a scheme's quota is tuned to reach.
+ * @list:		Link in &damos_quota.goals.
+ * @metric:		What is measured.
+ * @current_value:	The latest measure: written by the user for
+ *			&DAMOS_QUOTA_USER_INPUT, by the kdamond at the start
+ *			of each quota window for the other metrics.
+ * @target_value:	The measure to reach.
+ *
+ * A goal below its target asks for more work from the scheme, so the quota
+ * grows; one above asks for less, so the quota shrinks.  With several goals,
+ * the one furthest ahead of its target decides.
+ */
+struct damos_quota_goal {
+	struct list_head list;
+	enum damos_quota_goal_metric metric;
+	unsigned long current_value;
+	unsigned long target_value;
+/* private: */
+	/* Cumulative PSI stall time, in microseconds, at the last measure. */
+	u64 last_psi_total;
+};
+
+#define damos_for_each_quota_goal(g, quota) \
+	list_for_each_entry(g, &(quota)->goals, list)
+
+#define damos_for_each_quota_goal_safe(g, next, quota) \
+	list_for_each_entry_safe(g, next, &(quota)->goals, list)
+
+/**
+ * struct damos_quota - How much a scheme may do per quota window.
+ * @reset_interval:	Length of a quota window, in milliseconds.
+ * @sz:			Bytes the action may be applied to per window; 0 for
+ *			no limit.
+ * @ms:			Milliseconds the action may take per window; 0 for no
+ *			limit.
+ * @goals:		The &struct damos_quota_goal list that tunes the quota.
+ * @weight_nr_accesses:	Relative weight of a region's access frequency in
+ *			its score.
+ * @weight_age:		Relative weight of a region's age in its score.
+ * @weight_sz:		Relative weight of a region's size in its score.
+ * @esz:		The effective quota of the current window, in bytes:
+ *			the tightest of @sz, of what @ms allows at the speed
+ *			the action has shown so far, and of what @goals ask
+ *			for.  ULONG_MAX when none of them applies.  Written by
+ *			the kdamond when a window starts.
+ *
+ * When a scheme selects more than @esz bytes, the kdamond asks
+ * &damon_operations.get_scheme_score for a score of each region (the weights
+ * say how much each property counts) and serves the best-scored regions
+ * first.  A window that runs out resumes, in the next one, at the region
+ * where it stopped, so that no region is starved.
+ */
+struct damos_quota {
+	unsigned long reset_interval;
+	unsigned long sz;
+	unsigned long ms;
+	struct list_head goals;
+	unsigned int weight_nr_accesses;
+	unsigned int weight_age;
+	unsigned int weight_sz;
+	unsigned long esz;
+/* private: */
+	/* The current window: when it began, in sampling intervals, ... */
+	unsigned long charged_from;
+	/* ... bytes charged so far, ... */
+	unsigned long charged_sz;
+	/* ... and the lowest score it still serves. */
+	unsigned int min_score;
+	/* Where the last window ran out, to resume from there. */
+	struct damon_target *charge_target_from;
+	unsigned long charge_addr_from;
+	/* Time and bytes charged since the scheme started: its speed. */
+	unsigned long total_charged_ns;
+	unsigned long total_charged_sz;
+	/* The quota the goals ask for, in bytes. */
+	unsigned long esz_bp;
+};
+
+/**
+ * struct damos_stat - What a scheme has done since it was installed.
+ * @nr_tried:	Regions it selected and tried to apply its action to.
+ * @sz_tried:	Their total size, in bytes.
+ * @nr_applied:	Regions the action was applied to, at least in part.
+ * @sz_applied:	Bytes the action was applied to.
+ * @qt_exceeds:	Quota windows that ran out before the scheme was done.
+ *
+ * Written by the kdamond only.
+ */
+struct damos_stat {
+	unsigned long nr_tried, sz_tried;
+	unsigned long nr_applied, sz_applied;
+	unsigned long qt_exceeds;
+};
+
+/**
+ * struct damos - A DAMON-based operation scheme: an action applied to the
+ * regions of an access pattern.
+ * @action:		The action.
+ * @target_nid:		The node the migration actions move memory to.
+ * @pattern:		Which regions are selected.
+ * @filters:		The &struct damos_filter list that keeps memory of the
+ *			selected regions out of the action.
+ * @apply_interval_us:	How often the scheme is applied, in microseconds; 0
+ *			for every aggregation interval.
+ * @wmarks:		When the scheme is active.
+ * @quota:		How much the scheme may do.
+ * @stat:		What the scheme has done.
+ *
+ * Whenever the scheme is due and active, the kdamond goes through the regions
+ * that match @pattern, lets @filters keep memory out, and applies @action to
+ * the rest within @quota.  A region that any action but &DAMOS_STAT was
+ * applied to starts aging again from zero.
+ */
+struct damos {
+	enum damos_action action;
+	int target_nid;
+	struct damos_access_pattern pattern;
+	struct list_head filters;
+	unsigned long apply_interval_us;
+	struct damos_watermarks wmarks;
+	struct damos_quota quota;
+	struct damos_stat stat;
+/* private: */
+	/* Link in &damon_ctx.schemes. */
+	struct list_head list;
+	/* &damon_ctx.passed_sample_intervals at which the scheme is due. */
+	unsigned long next_apply_sis;
+};
+
+#define damon_for_each_scheme(s, ctx) \
+	list_for_each_entry(s, &(ctx)->schemes, list)
+
+#define damon_for_each_scheme_safe(s, next, ctx) \
+	list_for_each_entry_safe(s, next, &(ctx)->schemes, list)
+
+/* === Operations sets, attributes and contexts === */
 
 /**
  * enum damon_ops_id - Identifier of an operations set.
@@ -115,328 +489,57 @@ enum damon_ops_id {
 	NR_DAMON_OPS,
 };
 
-/* === DAMON-based Operation Schemes (DAMOS) === */
-
-/**
- * enum damos_action - What a scheme does to the regions it selects.
- * @DAMOS_WILLNEED:	madvise(MADV_WILLNEED) the region.
- * @DAMOS_COLD:		madvise(MADV_COLD) the region.
- * @DAMOS_PAGEOUT:	Reclaim the region.
- * @DAMOS_HUGEPAGE:	madvise(MADV_HUGEPAGE) the region.
- * @DAMOS_NOHUGEPAGE:	madvise(MADV_NOHUGEPAGE) the region.
- * @DAMOS_LRU_PRIO:	Move the region's pages to the head of their LRU lists.
- * @DAMOS_LRU_DEPRIO:	Move the region's pages to the tail of their LRU lists.
- * @DAMOS_MIGRATE_HOT:	Migrate the region to &damos.target_nid, hot pages
- *			first.
- * @DAMOS_MIGRATE_COLD:	Migrate the region to &damos.target_nid, cold pages
- *			first.
- * @DAMOS_STAT:		Do nothing but count the region in the statistics.
- * @NR_DAMOS_ACTIONS:	Number of actions.
- *
- * An operations set supports a subset of the actions, given by
- * &damon_operations.supported_actions.
- */
-enum damos_action {
-	DAMOS_WILLNEED,
-	DAMOS_COLD,
-	DAMOS_PAGEOUT,
-	DAMOS_HUGEPAGE,
-	DAMOS_NOHUGEPAGE,
-	DAMOS_LRU_PRIO,
-	DAMOS_LRU_DEPRIO,
-	DAMOS_MIGRATE_HOT,
-	DAMOS_MIGRATE_COLD,
-	DAMOS_STAT,
-	NR_DAMOS_ACTIONS,
-};
-
-/**
- * struct damos_access_pattern - The access pattern a scheme selects.
- * @min_sz_region:	Minimum size of a region, in bytes.
- * @max_sz_region:	Maximum size of a region, in bytes.
- * @min_nr_accesses:	Minimum &damon_region.nr_accesses of a region.
- * @max_nr_accesses:	Maximum &damon_region.nr_accesses of a region.
- * @min_age_region:	Minimum &damon_region.age of a region.
- * @max_age_region:	Maximum &damon_region.age of a region.
- *
- * All bounds are inclusive.  A region matches when each of its three
- * properties lies within the bounds.
- */
-struct damos_access_pattern {
-	unsigned long min_sz_region;
-	unsigned long max_sz_region;
-	unsigned int min_nr_accesses;
-	unsigned int max_nr_accesses;
-	unsigned int min_age_region;
-	unsigned int max_age_region;
-};
-
-/**
- * enum damos_quota_goal_metric - What a quota goal measures.
- * @DAMOS_QUOTA_USER_INPUT:	A value the user feeds in
- *				&damos_quota_goal.current_value.
- * @DAMOS_QUOTA_SOME_MEM_PSI_US: System-wide "some" memory pressure stall
- *				time, in microseconds, accumulated during the
- *				last quota reset interval.
- * @NR_DAMOS_QUOTA_GOAL_METRICS: Number of metrics.
- */
-enum damos_quota_goal_metric {
-	DAMOS_QUOTA_USER_INPUT,
-	DAMOS_QUOTA_SOME_MEM_PSI_US,
-	NR_DAMOS_QUOTA_GOAL_METRICS,
-};
-
-/**
- * struct damos_quota_goal - A goal the quota of a scheme is tuned toward.
- * @metric:		The metric.
- * @target_value:	The value of @metric to reach.
- * @current_value:	The last value of @metric: set by the user for
- *			&DAMOS_QUOTA_USER_INPUT, measured by the kdamond
- *			otherwise.
- *
- * While @current_value is below @target_value the goal is not reached and the
- * effective quota grows; above it, it shrinks.
- */
-struct damos_quota_goal {
-	enum damos_quota_goal_metric metric;
-	unsigned long target_value;
-	unsigned long current_value;
-/* private: */
-	/* PSI total, in microseconds, at the last measurement. */
-	u64 last_psi_total;
-	/* Link in &damos_quota.goals. */
-	struct list_head list;
-};
-
-/**
- * struct damos_quota - Limits on how much a scheme may do.
- * @reset_interval:	Length of a quota window, in milliseconds.
- * @ms:			Time the scheme may spend applying its action per
- *			window, in milliseconds.  0 means no time limit.
- * @sz:			Bytes the scheme may apply its action to per window.
- *			0 means no size limit.
- * @goals:		Goals (&struct damos_quota_goal) that tune the quota.
- * @weight_sz:		Weight of the region size in the priority score, per
- *			mille.
- * @weight_nr_accesses:	Weight of the access frequency in the priority score,
- *			per mille.
- * @weight_age:		Weight of the age in the priority score, per mille.
- * @esz:		The effective size quota of the current window, in
- *			bytes: the smallest of @sz, the bytes @ms allows at the
- *			measured throughput of the action, and the goal-tuned
- *			quota.  ULONG_MAX when nothing limits the scheme.
- *			Written by the kdamond.
- *
- * When the regions a scheme selects exceed @esz, the operations set ranks
- * them with &damon_operations.get_scheme_score and the action is applied to
- * the highest-ranked ones first.  The next window resumes where the last one
- * stopped, so that no region starves.
- */
-struct damos_quota {
-	unsigned long reset_interval;
-	unsigned long ms;
-	unsigned long sz;
-	struct list_head goals;
-	unsigned int weight_sz;
-	unsigned int weight_nr_accesses;
-	unsigned int weight_age;
-	unsigned long esz;
-/* private: */
-	unsigned long total_charged_sz;
-	unsigned long total_charged_ns;
-	unsigned long charged_sz;
-	unsigned long charged_from;
-	struct damon_target *charge_target_from;
-	unsigned long charge_addr_from;
-	unsigned long esz_bp;
-	unsigned int min_score;
-};
-
-/**
- * enum damos_wmark_metric - What the watermarks of a scheme measure.
- * @DAMOS_WMARK_NONE:		Nothing: the scheme is always active.
- * @DAMOS_WMARK_FREE_MEM_RATE:	Free memory of the system, per mille.
- * @NR_DAMOS_WMARK_METRICS:	Number of metrics.
- */
-enum damos_wmark_metric {
-	DAMOS_WMARK_NONE,
-	DAMOS_WMARK_FREE_MEM_RATE,
-	NR_DAMOS_WMARK_METRICS,
-};
-
-/**
- * struct damos_watermarks - When a scheme is active.
- * @metric:	The metric.
- * @interval:	How often @metric is checked, in microseconds.
- * @high:	Above this value, the scheme is deactivated.
- * @mid:	At or below this value, and not below @low, an inactive scheme
- *		is activated.
- * @low:	Below this value, the scheme is deactivated.
- * @activated:	Whether the scheme is active.  Written by the kdamond.
- *
- * While no scheme of a context is active, the kdamond neither monitors nor
- * applies anything; it only checks the watermarks every @interval.  The
- * watermarks are checked in wall-clock time, since the kdamond does not
- * sample while it idles.
- */
-struct damos_watermarks {
-	enum damos_wmark_metric metric;
-	unsigned long interval;
-	unsigned long high;
-	unsigned long mid;
-	unsigned long low;
-	bool activated;
-/* private: */
-	/* jiffies at which @metric is checked next. */
-	unsigned long next_check;
-};
-
-/**
- * enum damos_filter_type - What a DAMOS filter looks at.
- * @DAMOS_FILTER_TYPE_ANON:	Anonymous pages.  Applied by the ops set.
- * @DAMOS_FILTER_TYPE_MEMCG:	Pages of a memory cgroup.  Applied by the ops
- *				set.
- * @DAMOS_FILTER_TYPE_YOUNG:	Pages accessed since the last check.  Applied
- *				by the ops set.
- * @DAMOS_FILTER_TYPE_ADDR:	An address range.  Applied by the core.
- * @DAMOS_FILTER_TYPE_TARGET:	A monitoring target.  Applied by the core.
- * @NR_DAMOS_FILTER_TYPES:	Number of filter types.
- */
-enum damos_filter_type {
-	DAMOS_FILTER_TYPE_ANON,
-	DAMOS_FILTER_TYPE_MEMCG,
-	DAMOS_FILTER_TYPE_YOUNG,
-	DAMOS_FILTER_TYPE_ADDR,
-	DAMOS_FILTER_TYPE_TARGET,
-	NR_DAMOS_FILTER_TYPES,
-};
-
-/**
- * struct damos_filter - Excludes memory from the action of a scheme.
- * @type:		What the filter looks at.
- * @matching:		If true, memory that matches @type is excluded;
- *			otherwise memory that does not match is excluded.
- * @memcg_id:		The memory cgroup, for &DAMOS_FILTER_TYPE_MEMCG.
- * @addr_range:		The address range, for &DAMOS_FILTER_TYPE_ADDR.
- * @target_idx:		Index of the target in the context, for
- *			&DAMOS_FILTER_TYPE_TARGET.
- * @list:		Link in &damos.filters.
- *
- * The filters of a scheme are applied in order: memory excluded by a filter
- * is not seen by the later ones.  The core applies the address and target
- * filters before a region counts as tried; the operations set applies the
- * others, per page, when it applies the action.
- */
-struct damos_filter {
-	enum damos_filter_type type;
-	bool matching;
-	union {
-		unsigned short memcg_id;
-		struct damon_addr_range addr_range;
-		int target_idx;
-	};
-	struct list_head list;
-};
-
-/**
- * struct damos_stat - Statistics of a scheme.
- * @nr_tried:	Number of regions the scheme tried to apply its action to.
- * @sz_tried:	Total size of those regions, in bytes.
- * @nr_applied:	Number of regions the action was applied to.
- * @sz_applied:	Bytes the action was applied to.
- * @qt_exceeds:	Number of times the quota was exceeded.
- */
-struct damos_stat {
-	unsigned long nr_tried;
-	unsigned long sz_tried;
-	unsigned long nr_applied;
-	unsigned long sz_applied;
-	unsigned long qt_exceeds;
-};
-
-/**
- * struct damos - A DAMON-based operation scheme.
- * @pattern:		The access pattern of the regions to act on.
- * @action:		The action.
- * @apply_interval_us:	How often the scheme is applied, in microseconds.
- *			0 means every aggregation interval.
- * @target_nid:		Destination node of the migration actions.
- * @quota:		The quota.
- * @wmarks:		The watermarks.
- * @filters:		The filters (&struct damos_filter), in order.
- * @stat:		The statistics.  Written by the kdamond.
- *
- * Each time a scheme is applied, its action is applied to every region that
- * matches @pattern and passes the core filters, within @quota, while
- * @wmarks say it is active.  The age of a region an action other than
- * &DAMOS_STAT was applied to is reset to zero.
- */
-struct damos {
-	struct damos_access_pattern pattern;
-	enum damos_action action;
-	unsigned long apply_interval_us;
-	int target_nid;
-	struct damos_quota quota;
-	struct damos_watermarks wmarks;
-	struct list_head filters;
-	struct damos_stat stat;
-/* private: */
-	/* &damon_ctx.passed_sample_intervals when the scheme is due next. */
-	unsigned long next_apply_sis;
-	/* Link in &damon_ctx.schemes. */
-	struct list_head list;
-};
-
-/* Highest priority score &damon_operations.get_scheme_score may return. */
+/* Highest score &damon_operations.get_scheme_score may give a region. */
 #define DAMOS_MAX_SCORE		99
 
-struct damon_ctx;
-
 /**
- * struct damon_operations - An operations set: how DAMON sees one kind of
- * address space.
+ * struct damon_operations - An operations set: what DAMON needs to know
+ * about one kind of address space.
  * @id:	Identifier of the set.
- * @init:	Set up the initial regions of the targets.
- * @update:	Refresh the target's regions, for example after mmap() or
- *		munmap().
+ * @supported_actions:	BIT() of each &enum damos_action the set can apply.
+ * @supported_filters:	BIT() of each &enum damos_filter_type the set
+ *			applies itself.  A scheme with a filter that neither
+ *			the set nor the core applies is refused.
+ * @init:	Build the first regions of each target.
+ * @cleanup:	Free what @init and @update set up.
+ * @target_valid:	Say whether a target can still be monitored (its
+ *			process may have exited).
+ * @update:	Follow changes of the address spaces, for example mmap() and
+ *		munmap(), by moving region edges.
  * @prepare_access_checks:	Pick the sampling address of each region and
  *				clear its Accessed state.
  * @check_accesses:	Check whether the page at each region's sampling
  *			address was accessed since @prepare_access_checks, and
  *			account the result with damon_update_region_access().
  * @get_scheme_score:	Rank a region for a scheme whose quota binds: return a
- *			score in [0, &DAMOS_MAX_SCORE], higher for the
- *			regions the scheme's action should reach first.
- * @apply_scheme:	Apply the action of a scheme to a region, honouring
- *			the filters the operations set handles, and return the
- *			number of bytes the action was applied to.
- * @target_valid:	Tell whether a target can still be monitored.
- * @cleanup:	Release what @init and @update set up.
- * @supported_actions:	Bitmap of the &enum damos_action values the set can
- *			apply (BIT(action)).
- * @supported_filters:	Bitmap of the &enum damos_filter_type values of
- *			filters that the set applies (BIT(type)).  Filters of
- *			the other types that the core does not apply either
- *			are refused.
+ *			score in [0, &DAMOS_MAX_SCORE], the higher the sooner
+ *			the scheme's action should reach the region.
+ * @apply_scheme:	Apply a scheme's action to a region, after the filters
+ *			of &supported_filters, and return how many bytes it
+ *			was applied to.
  *
- * Every hook is optional.  All hooks are called by the kdamond of the
- * context, in process context, and may sleep.  None is called concurrently
- * with another hook of the same context.
+ * Any hook may be NULL.  Only the kdamond of the context calls them, in
+ * process context, one at a time; they may sleep.  In the life of a kdamond:
  *
- * @init is called once when the kdamond starts, before any other hook.
- * @update is called once every &damon_attrs.ops_update_interval.
- * @prepare_access_checks is called at the start of each sampling interval,
- * @check_accesses at its end; @check_accesses returns the maximum
- * &damon_region.nr_accesses it saw.  @target_valid is called once per
- * sampling interval for each target; a target for which it returns false is
- * no longer monitored, and the kdamond ends when no target is valid.
- * @get_scheme_score and @apply_scheme are called at the end of an
- * aggregation interval, for regions that a scheme selected.
- * @cleanup is called once when the kdamond ends.
+ * - @init, once, first of all;
+ * - @target_valid, for every target, once per sampling interval: a target
+ *   found invalid is no longer monitored, and the kdamond stops when none is
+ *   left;
+ * - @update, once per &damon_attrs.ops_update_interval;
+ * - @prepare_access_checks when a sampling interval begins, and
+ *   @check_accesses when it ends, returning the highest
+ *   &damon_region.nr_accesses it saw;
+ * - @get_scheme_score and @apply_scheme when a scheme is applied, for the
+ *   regions it selected;
+ * - @cleanup, once, last of all.
  */
 struct damon_operations {
 	enum damon_ops_id id;
+	unsigned long supported_actions;
+	unsigned long supported_filters;
 	void (*init)(struct damon_ctx *ctx);
+	void (*cleanup)(struct damon_ctx *ctx);
+	bool (*target_valid)(struct damon_target *t);
 	void (*update)(struct damon_ctx *ctx);
 	void (*prepare_access_checks)(struct damon_ctx *ctx);
 	unsigned int (*check_accesses)(struct damon_ctx *ctx);
@@ -445,32 +548,29 @@ struct damon_operations {
 	unsigned long (*apply_scheme)(struct damon_ctx *ctx,
 				      struct damon_target *t,
 				      struct damon_region *r, struct damos *scheme);
-	bool (*target_valid)(struct damon_target *t);
-	void (*cleanup)(struct damon_ctx *ctx);
-	unsigned long supported_actions;
-	unsigned long supported_filters;
 };
 
 /**
- * struct damon_attrs - Monitoring attributes.
- * @sample_interval:	The sampling interval, in microseconds.
- * @aggr_interval:	The aggregation interval, in microseconds.
- * @ops_update_interval: The interval of &damon_operations.update, in
- *			microseconds.
- * @min_nr_regions:	Minimum number of regions of a context.
- * @max_nr_regions:	Maximum number of regions of a context.
+ * struct damon_attrs - How finely and how often a context monitors.
+ * @sample_interval:	Microseconds between two access checks of a region.
+ * @aggr_interval:	Microseconds over which the checks are summed up in
+ *			&damon_region.nr_accesses before the regions are merged
+ *			and split again.
+ * @ops_update_interval: Microseconds between two calls of
+ *			&damon_operations.update.
+ * @min_nr_regions:	Fewest regions the context keeps, over all targets.
+ * @max_nr_regions:	Most regions the context keeps, over all targets.
  *
- * The number of regions of a context stays within [@min_nr_regions,
- * @max_nr_regions] as long as the targets are large enough to make
- * @min_nr_regions regions of &DAMON_MIN_REGION size.  The maximum value
- * &damon_region.nr_accesses can take is @aggr_interval / @sample_interval.
+ * A region is found accessed at most @aggr_interval / @sample_interval times
+ * per aggregation interval.  The region count stays in [@min_nr_regions,
+ * @max_nr_regions] unless the targets are too small to hold @min_nr_regions
+ * regions of &DAMON_MIN_REGION bytes.
  */
 struct damon_attrs {
 	unsigned long sample_interval;
 	unsigned long aggr_interval;
 	unsigned long ops_update_interval;
-	unsigned long min_nr_regions;
-	unsigned long max_nr_regions;
+	unsigned long min_nr_regions, max_nr_regions;
 };
 
 /**
@@ -513,107 +613,71 @@ struct damon_request {
 
 /**
  * struct damon_ctx - A monitoring context.
- * @attrs:	The monitoring attributes.  Change them with damon_set_attrs().
  * @ops:	The operations set.  Set it with damon_select_ops().
- * @targets:	The monitoring targets (&struct damon_target).
- * @schemes:	The operation schemes (&struct damos), in order.
- * @kdamond_lock: Protects @kdamond.
- * @kdamond:	The kdamond thread of the context, or NULL while not running.
- *		Protected by @kdamond_lock.
+ * @attrs:	The monitoring attributes.  Change them with damon_set_attrs().
+ * @targets:	The &struct damon_target list.
+ * @schemes:	The &struct damos list, in the order the schemes are applied.
+ * @kdamond_lock: Protects @kdamond and @kdamond_id.
+ * @kdamond:	The thread monitoring the context, or NULL when the context
+ *		does not run.  Protected by @kdamond_lock.
  * @kdamond_id:	Number in the name of @kdamond.  Protected by @kdamond_lock.
- * @request_lock: Protects @requests.
- * @requests:	Queue of &struct damon_request for the kdamond.  Protected by
+ * @request_lock: Protects @requests and @kdamond_idle.
+ * @requests:	The &struct damon_request queue of the kdamond.  Protected by
  *		@request_lock.
- * @passed_sample_intervals:	Number of sampling intervals the kdamond has
- *				completed.  Used only by the kdamond.
- * @next_aggregation_sis:	@passed_sample_intervals at which the current
- *				aggregation interval ends.  Kdamond only.
- * @next_ops_update_sis:	@passed_sample_intervals at which the next
+ * @kdamond_idle: True while the kdamond sleeps because no scheme is active,
+ *		so that damon_request() wakes it up.  Protected by
+ *		@request_lock.
+ * @passed_sample_intervals:	Sampling intervals completed since the kdamond
+ *				started.  Kdamond only.
+ * @nr_aggregations:		Aggregation intervals completed since the
+ *				kdamond started.  Kdamond only.
+ * @next_aggregation_sis:	@passed_sample_intervals at the end of the
+ *				current aggregation interval.  Kdamond only.
+ * @next_ops_update_sis:	@passed_sample_intervals at which
  *				&damon_operations.update is due.  Kdamond only.
- * @nr_aggregations:		Number of aggregation intervals completed since
- *				the kdamond started.  Kdamond only.
- * @kdamond_idle:	True while the kdamond sleeps because no scheme is
- *			active, so that damon_request() wakes it up.
- *			Protected by @request_lock.
+ *
+ * The first four fields follow the ownership rule of the header comment.
  */
 struct damon_ctx {
-	struct damon_attrs attrs;
 	struct damon_operations ops;
+	struct damon_attrs attrs;
 	struct list_head targets;
 	struct list_head schemes;
 
 	/* The fields below belong to the core. */
-	spinlock_t kdamond_lock;
+	spinlock_t kdamond_lock;	/* protects @kdamond, @kdamond_id */
 	struct task_struct *kdamond;
 	int kdamond_id;
-	spinlock_t request_lock;	/* protects @requests */
+
+	spinlock_t request_lock;	/* protects @requests, @kdamond_idle */
 	struct list_head requests;
+	bool kdamond_idle;
+
 	unsigned long passed_sample_intervals;
+	unsigned long nr_aggregations;
 	unsigned long next_aggregation_sis;
 	unsigned long next_ops_update_sis;
-	unsigned long nr_aggregations;
-	bool kdamond_idle;
 };
 
-static inline struct damon_region *damon_next_region(struct damon_region *r)
-{
-	return container_of(r->list.next, struct damon_region, list);
-}
-
-static inline struct damon_region *damon_prev_region(struct damon_region *r)
-{
-	return container_of(r->list.prev, struct damon_region, list);
-}
-
-static inline struct damon_region *damon_first_region(struct damon_target *t)
-{
-	return list_first_entry(&t->regions_list, struct damon_region, list);
-}
-
-static inline struct damon_region *damon_last_region(struct damon_target *t)
-{
-	return list_last_entry(&t->regions_list, struct damon_region, list);
-}
-
-static inline unsigned long damon_sz_region(struct damon_region *r)
-{
-	return r->ar.end - r->ar.start;
-}
-
-#define damon_for_each_region(r, t) \
-	list_for_each_entry(r, &(t)->regions_list, list)
-
-#define damon_for_each_region_from(r, t) \
-	list_for_each_entry_from(r, &(t)->regions_list, list)
-
-#define damon_for_each_region_safe(r, next, t) \
-	list_for_each_entry_safe(r, next, &(t)->regions_list, list)
-
-#define damon_for_each_target(t, ctx) \
-	list_for_each_entry(t, &(ctx)->targets, list)
-
-#define damon_for_each_target_safe(t, next, ctx) \
-	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
-
-#define damon_for_each_scheme(s, ctx) \
-	list_for_each_entry(s, &(ctx)->schemes, list)
-
-#define damon_for_each_scheme_safe(s, next, ctx) \
-	list_for_each_entry_safe(s, next, &(ctx)->schemes, list)
-
-#define damos_for_each_filter(f, scheme) \
-	list_for_each_entry(f, &(scheme)->filters, list)
-
-#define damos_for_each_filter_safe(f, next, scheme) \
-	list_for_each_entry_safe(f, next, &(scheme)->filters, list)
-
-#define damos_for_each_quota_goal(g, quota) \
-	list_for_each_entry(g, &(quota)->goals, list)
-
-#define damos_for_each_quota_goal_safe(g, next, quota) \
-	list_for_each_entry_safe(g, next, &(quota)->goals, list)
+/* === The kernel API === */
 
 #ifdef CONFIG_DAMON
+
+struct damon_ctx *damon_new_ctx(void);
+void damon_destroy_ctx(struct damon_ctx *ctx);
+int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
+unsigned int damon_max_nr_accesses(const struct damon_attrs *attrs);
+int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
+
+int damon_register_ops(struct damon_operations *ops);
+bool damon_is_registered_ops(enum damon_ops_id id);
+int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id);
+
+int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive);
+int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
+bool damon_is_running(struct damon_ctx *ctx);
+int damon_kdamond_pid(struct damon_ctx *ctx);
+int damon_request(struct damon_ctx *ctx, struct damon_request *req);
 
 struct damon_region *damon_new_region(unsigned long start, unsigned long end);
 void damon_add_region(struct damon_region *r, struct damon_target *t);
@@ -627,15 +691,9 @@ void damon_update_region_access(struct damon_region *r, bool accessed,
 
 struct damon_target *damon_new_target(void);
 void damon_add_target(struct damon_ctx *ctx, struct damon_target *t);
-bool damon_targets_empty(struct damon_ctx *ctx);
 void damon_destroy_target(struct damon_target *t);
+bool damon_targets_empty(struct damon_ctx *ctx);
 unsigned int damon_nr_regions(struct damon_target *t);
-
-struct damon_ctx *damon_new_ctx(void);
-void damon_destroy_ctx(struct damon_ctx *ctx);
-int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
-unsigned int damon_max_nr_accesses(const struct damon_attrs *attrs);
-int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
 
 struct damos *damon_new_scheme(const struct damos_access_pattern *pattern,
 			       enum damos_action action,
@@ -656,16 +714,6 @@ damos_new_quota_goal(enum damos_quota_goal_metric metric,
 		     unsigned long target_value);
 void damos_add_quota_goal(struct damos_quota *q, struct damos_quota_goal *g);
 void damos_destroy_quota_goal(struct damos_quota_goal *g);
-
-int damon_register_ops(struct damon_operations *ops);
-bool damon_is_registered_ops(enum damon_ops_id id);
-int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id);
-
-bool damon_is_running(struct damon_ctx *ctx);
-int damon_kdamond_pid(struct damon_ctx *ctx);
-int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive);
-int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
-int damon_request(struct damon_ctx *ctx, struct damon_request *req);
 
 #endif	/* CONFIG_DAMON */
 
