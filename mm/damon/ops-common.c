@@ -46,20 +46,19 @@
 struct folio *damon_get_folio(unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
-	struct folio *folio;
+	struct folio *folio = page ? page_folio(page) : NULL;
 
-	if (!page)
+	/* Check the LRU flag before pinning: never pin a page DAMON skips. */
+	if (!folio || !folio_test_lru(folio) || !folio_try_get(folio))
 		return NULL;
-
-	folio = page_folio(page);
-	if (!folio_test_lru(folio) || !folio_try_get(folio))
-		return NULL;
-	/* The folio may have been split or freed and reused meanwhile. */
-	if (unlikely(page_folio(page) != folio || !folio_test_lru(folio))) {
-		folio_put(folio);
-		return NULL;
-	}
-	return folio;
+	/*
+	 * The reference pins the folio we found, but between the two reads of
+	 * the page's folio it may have been split, or freed and reused.
+	 */
+	if (likely(page_folio(page) == folio && folio_test_lru(folio)))
+		return folio;
+	folio_put(folio);
+	return NULL;
 }
 
 /**
