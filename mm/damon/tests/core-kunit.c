@@ -644,6 +644,16 @@ static void damon_test_max_nr_accesses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_max_nr_accesses(&attrs), 1U);
 }
 
+/* damon_set_attrs() must refuse @bad and leave @ctx as it was. */
+static void damon_test_attrs_refused(struct kunit *test, struct damon_ctx *ctx,
+				     const struct damon_attrs *bad)
+{
+	struct damon_attrs before = ctx->attrs;
+
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, bad), -EINVAL);
+	KUNIT_EXPECT_MEMEQ(test, &ctx->attrs, &before, sizeof(before));
+}
+
 static void damon_test_set_attrs(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_test_ctx(test);
@@ -660,19 +670,20 @@ static void damon_test_set_attrs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->attrs.min_nr_regions, 10UL);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.max_nr_regions, 1000UL);
 
+	/* At least three regions are required. */
 	bad = valid;
 	bad.min_nr_regions = 2;
-	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &bad), -EINVAL);
-	bad = valid;
-	bad.max_nr_regions = 2;
-	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &bad), -EINVAL);
-	bad = valid;
+	damon_test_attrs_refused(test, ctx, &bad);
+	/* The region bounds are crossed. */
+	bad.min_nr_regions = valid.min_nr_regions;
+	bad.max_nr_regions = bad.min_nr_regions - 1;
+	damon_test_attrs_refused(test, ctx, &bad);
+	/* No sampling interval, then one longer than aggregation. */
+	bad.max_nr_regions = valid.max_nr_regions;
 	bad.sample_interval = 0;
-	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &bad), -EINVAL);
-	bad = valid;
-	bad.sample_interval = bad.aggr_interval + 1;
-	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &bad), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 5000UL);
+	damon_test_attrs_refused(test, ctx, &bad);
+	bad.sample_interval = valid.aggr_interval + 1;
+	damon_test_attrs_refused(test, ctx, &bad);
 
 	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &valid), 0);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 1000UL);
@@ -765,8 +776,6 @@ static struct damon_ctx *damon_test_runnable_ctx(struct kunit *test)
 	};
 	struct damon_ctx *ctx = damon_test_ctx(test);
 
-	memset(&damon_fake, 0, sizeof(damon_fake));
-	damon_fake.valid = true;
 	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
 	ctx->ops = damon_fake_ops;
 	damon_test_target(test, ctx, pages, 1);
@@ -1155,16 +1164,30 @@ static void damon_test_commit_ctx_running(struct kunit *test)
 	}
 }
 
+/* === the suite === */
+
+/* Every case starts with fresh counters and valid targets for the fake ops. */
+static int damon_test_init(struct kunit *test)
+{
+	memset(&damon_fake, 0, sizeof(damon_fake));
+	damon_fake.valid = true;
+	return 0;
+}
+
+/* In the order of the sections above: from data structures to kdamonds. */
 static struct kunit_case damon_core_cases[] = {
+	/* regions and targets */
 	KUNIT_CASE(damon_test_regions_lifecycle),
 	KUNIT_CASE(damon_test_new_region_is_clean),
 	KUNIT_CASE(damon_test_destroy_target),
 	KUNIT_CASE(damon_test_destroy_target_puts_pid),
+	/* damon_set_regions() */
 	KUNIT_CASE(damon_test_set_regions_unaligned),
 	KUNIT_CASE(damon_test_set_regions_join_after_align),
 	KUNIT_CASE(damon_test_set_regions_keeps_results),
 	KUNIT_CASE(damon_test_set_regions_invalid),
 	KUNIT_CASE(damon_test_set_regions_none),
+	/* split and merge */
 	KUNIT_CASE(damon_test_split_region_at),
 	KUNIT_CASE(damon_test_merge_two_regions),
 	KUNIT_CASE(damon_test_merge_adjacent_only),
@@ -1175,21 +1198,26 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_split_regions_bounds),
 	KUNIT_CASE(damon_test_split_tiny_regions),
 	KUNIT_CASE(damon_test_split_to_min),
+	/* aggregation, ages and access rates */
 	KUNIT_CASE(damon_test_update_ages),
 	KUNIT_CASE(damon_test_reset_aggregated),
 	KUNIT_CASE(damon_test_aggregate),
 	KUNIT_CASE(damon_test_update_region_access),
+	/* attributes and operations sets */
 	KUNIT_CASE(damon_test_max_nr_accesses),
 	KUNIT_CASE(damon_test_set_attrs),
 	KUNIT_CASE(damon_test_ops_registry),
+	/* running contexts */
 	KUNIT_CASE(damon_test_start_errors),
 	KUNIT_CASE(damon_test_start_stop),
 	KUNIT_CASE(damon_test_start_exclusive),
 	KUNIT_CASE(damon_test_kdamond_ends_by_itself),
+	/* requests */
 	KUNIT_CASE(damon_test_request),
 	KUNIT_CASE(damon_test_request_after_aggregation),
 	KUNIT_CASE(damon_test_request_canceled_on_stop),
 	KUNIT_CASE(damon_test_set_attrs_online),
+	/* damon_commit_ctx() */
 	KUNIT_CASE(damon_test_commit_ctx),
 	KUNIT_CASE(damon_test_commit_ctx_adds_and_replaces),
 	KUNIT_CASE(damon_test_commit_ctx_invalid),
@@ -1199,6 +1227,7 @@ static struct kunit_case damon_core_cases[] = {
 
 static struct kunit_suite damon_core_suite = {
 	.name = "damon_core",
+	.init = damon_test_init,
 	.test_cases = damon_core_cases,
 };
 
