@@ -35,6 +35,17 @@ static unsigned long parse(const char *arg, const char *what)
 	return v;
 }
 
+/*
+ * Write one byte of a page.  The empty asm, which may read and write any
+ * memory, keeps the compiler from dropping the store or merging the stores
+ * of successive passes: every call really writes to the page.
+ */
+static void touch(char *p, char val)
+{
+	*p = val;
+	asm volatile("" : : "r"(p) : "memory");
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -47,7 +58,7 @@ int main(int argc, char *argv[])
 {
 	unsigned long total, hot_off, hot_sz, secs, stripe = 0;
 	unsigned long page = sysconf(_SC_PAGESIZE);
-	volatile char *buf, *hot;
+	char *buf, *hot;
 	unsigned long off;
 	double deadline;
 
@@ -76,9 +87,9 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	/* Keep 4 KiB mappings even if THP is set to "always". */
-	madvise((void *)buf, total, MADV_NOHUGEPAGE);
+	madvise(buf, total, MADV_NOHUGEPAGE);
 	for (off = 0; off < total; off += page)
-		buf[off] = 1;
+		touch(buf + off, 1);
 
 	hot = buf + hot_off;
 	printf("%lu %lu %lu %lu\n", (unsigned long)buf,
@@ -91,11 +102,11 @@ int main(int argc, char *argv[])
 		for (off = 0; off < hot_sz; off += page) {
 			if (stripe && (off / stripe) % 2)
 				continue;
-			hot[off]++;
+			touch(hot + off, hot[off] + 1);
 		}
 		if (!hot_sz)
 			usleep(10000);
 	}
-	munmap((void *)buf, total);
+	munmap(buf, total);
 	return 0;
 }
