@@ -422,7 +422,7 @@ struct damos_quota {
  * @sz_tried:	Their total size, in bytes.
  * @nr_applied:	Regions the action was applied to, at least in part.
  * @sz_applied:	Bytes the action was applied to.
- * @qt_exceeds:	Quota windows that ran out before the scheme was done.
+ * @qt_exceeds:	Times the scheme stopped short because its quota ran out.
  *
  * Written by the kdamond only.
  */
