@@ -798,24 +798,14 @@ static int damos_copy_goals(struct list_head *dst, struct damos *src)
 	return 0;
 }
 
-static unsigned int damon_nr_schemes(struct damon_ctx *ctx)
-{
-	struct damos *s;
-	unsigned int nr = 0;
-
-	damon_for_each_scheme(s, ctx)
-		nr++;
-	return nr;
-}
-
 /*
  * Allocate everything committing the schemes of @src to @dst needs.  On
- * success *@csp holds damon_nr_schemes(@src) entries.
+ * success *@csp holds the number of schemes of @src entries.
  */
 static int damos_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
 				struct damos_commit_scheme **csp)
 {
-	unsigned int nr = damon_nr_schemes(src), i = 0;
+	unsigned int nr = list_count_nodes(&src->schemes), i = 0;
 	struct damos_commit_scheme *cs;
 	struct damos *ds, *ss;
 	int err = 0;
@@ -1141,16 +1131,6 @@ static void damon_commit_free(struct damon_commit_target *cts, unsigned int nr)
 	kfree(cts);
 }
 
-static unsigned int damon_nr_targets(struct damon_ctx *ctx)
-{
-	struct damon_target *t;
-	unsigned int nr = 0;
-
-	damon_for_each_target(t, ctx)
-		nr++;
-	return nr;
-}
-
 /*
  * Prepare everything damon_commit_ctx() needs to allocate, so that applying
  * it cannot fail.
@@ -1235,7 +1215,7 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 	if (err)
 		return err;
 
-	nr_src = damon_nr_targets(src);
+	nr_src = list_count_nodes(&src->targets);
 	cts = kcalloc(max(nr_src, 1U), sizeof(*cts), GFP_KERNEL);
 	if (!cts)
 		return -ENOMEM;
@@ -1277,7 +1257,7 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 		ct->fresh = NULL;
 	}
 	damon_commit_free(cts, nr_src);
-	damos_commit_apply(dst, css, damon_nr_schemes(src), src);
+	damos_commit_apply(dst, css, list_count_nodes(&src->schemes), src);
 
 	/* After the regions, so that kept results are rescaled as well. */
 	__damon_set_attrs(dst, &src->attrs);
