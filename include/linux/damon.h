@@ -73,6 +73,10 @@ struct damon_addr_range {
  * @last_nr_accesses:	@nr_accesses of the last completed aggregation interval.
  * @age:		Number of aggregation intervals for which the region's
  *			access frequency has stayed about the same.
+ * @seen:		Smallest range holding every page of the region found
+ *			accessed in the current aggregation interval; empty
+ *			(start >= end) if none.  Guides where the region is
+ *			split; see damon_region_seen_accessed().
  * @list:		Link in the regions list of the target.
  *
  * Regions of a target are kept sorted by address and never overlap.
@@ -84,6 +88,7 @@ struct damon_region {
 	unsigned int nr_accesses_bp;
 	unsigned int last_nr_accesses;
 	unsigned int age;
+	struct damon_addr_range seen;
 	struct list_head list;
 };
 
@@ -511,6 +516,9 @@ enum damon_ops_id {
  * @check_accesses:	Check whether the page at each region's sampling
  *			address was accessed since @prepare_access_checks, and
  *			account the result with damon_update_region_access().
+ *			It may also report other pages of the region it found
+ *			accessed with damon_region_seen_accessed(), which
+ *			guides the split of the region.
  * @get_scheme_score:	Rank a region for a scheme whose quota binds: return a
  *			score in [0, &DAMOS_MAX_SCORE], the higher the sooner
  *			the scheme's action should reach the region.
@@ -688,6 +696,8 @@ int damon_set_regions(struct damon_target *t, struct damon_addr_range *ranges,
 		      unsigned int nr_ranges);
 void damon_update_region_access(struct damon_region *r, bool accessed,
 				const struct damon_attrs *attrs);
+void damon_region_seen_accessed(struct damon_region *r, unsigned long start,
+				unsigned long end);
 
 struct damon_target *damon_new_target(void);
 void damon_add_target(struct damon_ctx *ctx, struct damon_target *t);

@@ -89,6 +89,21 @@ static bool damon_in_kdamond(struct damon_ctx *ctx)
 
 /* === regions and targets === */
 
+/*
+ * The empty range of &damon_region.seen: its start and end are neutral for
+ * the min() and max() that grow it.
+ */
+static void damon_range_set_empty(struct damon_addr_range *range)
+{
+	range->start = ULONG_MAX;
+	range->end = 0;
+}
+
+static void damon_region_forget_seen(struct damon_region *r)
+{
+	damon_range_set_empty(&r->seen);
+}
+
 /**
  * damon_new_region() - Allocate a new monitoring region.
  * @start:	Start address of the region.
@@ -113,6 +128,7 @@ struct damon_region *damon_new_region(unsigned long start, unsigned long end)
 	r->nr_accesses_bp = 0;
 	r->last_nr_accesses = 0;
 	r->age = 0;
+	damon_region_forget_seen(r);
 	INIT_LIST_HEAD(&r->list);
 	return r;
 }
@@ -361,10 +377,40 @@ void damon_update_region_access(struct damon_region *r, bool accessed,
 	else
 		bp -= DIV_ROUND_UP(bp, window);
 	r->nr_accesses_bp = bp;
-	if (accessed)
+	if (accessed) {
 		r->nr_accesses++;
+		damon_region_seen_accessed(r, r->sampling_addr,
+					   r->sampling_addr + 1);
+	}
 }
 EXPORT_SYMBOL_GPL(damon_update_region_access);
+
+/**
+ * damon_region_seen_accessed() - Record where in a region accesses were seen.
+ * @r:		The region.
+ * @start:	Start of the range found accessed.
+ * @end:	End of the range found accessed.
+ *
+ * Grows &damon_region.seen to cover [@start, @end), clipped to the region
+ * and widened to whole &DAMON_MIN_REGION units.  At the end of the
+ * aggregation interval the region is split at the edges of the range, so
+ * that accessed and idle memory end up in different regions.  The access
+ * counts are not changed: damon_update_region_access() does that for the
+ * sampled page.
+ *
+ * Context: The kdamond of the region's context.
+ */
+void damon_region_seen_accessed(struct damon_region *r, unsigned long start,
+				unsigned long end)
+{
+	start = ALIGN_DOWN(max(start, r->ar.start), DAMON_MIN_REGION);
+	end = min(ALIGN(end, DAMON_MIN_REGION), r->ar.end);
+	if (start >= end)
+		return;
+	r->seen.start = min(r->seen.start, start);
+	r->seen.end = max(r->seen.end, end);
+}
+EXPORT_SYMBOL_GPL(damon_region_seen_accessed);
 
 /**
  * damon_new_target() - Allocate a new monitoring target.
@@ -1475,12 +1521,23 @@ static void kdamond_handle_requests(struct damon_ctx *ctx,
  *   max_nr_regions regions, it is doubled and merging is repeated, until it
  *   exceeds the largest possible count.  Merged regions take the
  *   size-weighted average of the counts and ages.
- * - Then, if the context has fewer than max_nr_regions / 2 regions, every
- *   region is split into two pieces at a random page boundary (three if
- *   fewer than max_nr_regions / 3), without ever going over max_nr_regions.
- *   Pieces inherit the counts and age.  A random split point lets a
- *   boundary between differently accessed areas be found over a few
- *   intervals; a wrong split is undone by the next merge.
+ * - Then regions are split, without ever going over max_nr_regions.  Pieces
+ *   inherit the counts and age.  A region in which the operations set saw
+ *   accessed pages in only a part (&damon_region.seen: the sampled pages
+ *   found accessed, and whatever else the set reports through
+ *   damon_region_seen_accessed()) is cut at the edges of that part, so
+ *   that a small hot range inside a large idle region gets a region of its
+ *   own as soon as one sample lands in or next to it.  Other regions are
+ *   split at a random page boundary, in two pieces (three if there are
+ *   fewer than max_nr_regions / 3 regions), but only while there are fewer
+ *   than max_nr_regions / 2: random points find boundaries that no sample
+ *   revealed, over a few intervals.  A useless split is undone by the next
+ *   merge.  Regions accessed at every sample are not split at random:
+ *   they have no idle part to find.
+ * - An aggregation interval in which no sampled page was accessed at all,
+ *   typically because the targets did not run, neither merges (unless the
+ *   context is over max_nr_regions) nor splits at random: it carries no
+ *   information about boundaries, and merging on it would forget them.
  * - When the kdamond starts and after each operations update, regions are
  *   split in halves, largest first, until there are min_nr_regions of them
  *   or none can be split.
@@ -1488,6 +1545,16 @@ static void kdamond_handle_requests(struct damon_ctx *ctx,
  * A region's age counts the aggregation intervals for which its access
  * count stayed within the merge threshold of the previous one.
  */
+
+/* Shrink @range to its intersection with @to, which may be empty. */
+static void damon_clip_range(struct damon_addr_range *range,
+			     const struct damon_addr_range *to)
+{
+	range->start = max(range->start, to->start);
+	range->end = min(range->end, to->end);
+	if (range->start >= range->end)
+		damon_range_set_empty(range);
+}
 
 /*
  * damon_split_region_at() - Split a region in two.
@@ -1515,9 +1582,12 @@ VISIBLE_IF_KUNIT int damon_split_region_at(struct damon_target *t,
 	n->age = r->age;
 	if (r->sampling_addr >= n->ar.start)
 		n->sampling_addr = r->sampling_addr;
+	n->seen = r->seen;
+	damon_clip_range(&n->seen, &n->ar);
 	r->ar.end = n->ar.start;
 	if (r->sampling_addr >= r->ar.end)
 		r->sampling_addr = r->ar.start;
+	damon_clip_range(&r->seen, &r->ar);
 	damon_insert_region(n, r, damon_next_region(r), t);
 	return 0;
 }
@@ -1548,6 +1618,8 @@ VISIBLE_IF_KUNIT void damon_merge_two_regions(struct damon_target *t,
 	l->last_nr_accesses = damon_weighted(l->last_nr_accesses, sl,
 					     r->last_nr_accesses, sr);
 	l->age = damon_weighted(l->age, sl, r->age, sr);
+	l->seen.start = min(l->seen.start, r->seen.start);
+	l->seen.end = max(l->seen.end, r->seen.end);
 	l->ar.end = r->ar.end;
 	damon_destroy_region(r, t);
 }
@@ -1712,33 +1784,83 @@ static void damon_split_randomly(struct damon_target *t,
 }
 
 /*
- * kdamond_split_regions() - Split regions into random pieces.
- * @ctx:	The context.
+ * Split @r at the edges of the range found accessed in it, using at most
+ * *@budget new regions.  Return: false if @r has no such edge.
+ */
+static bool damon_split_at_seen(struct damon_target *t,
+				struct damon_region *r, unsigned long *budget)
+{
+	struct damon_addr_range seen = r->seen;
+	bool split = false;
+
+	damon_clip_range(&seen, &r->ar);
+	if (seen.start >= seen.end)
+		return false;
+	/* The right edge first: @r keeps the left piece. */
+	if (seen.end < r->ar.end && *budget &&
+	    !damon_split_region_at(t, r, seen.end - r->ar.start)) {
+		(*budget)--;
+		split = true;
+	}
+	if (seen.start > r->ar.start && *budget &&
+	    !damon_split_region_at(t, r, seen.start - r->ar.start)) {
+		(*budget)--;
+		split = true;
+	}
+	return split;
+}
+
+/* Whether any region was found accessed in the last aggregation interval. */
+static bool damon_any_accessed(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			if (r->last_nr_accesses)
+				return true;
+	return false;
+}
+
+/*
+ * kdamond_split_regions() - Split regions where accesses were seen, then
+ * at random points.
+ * @ctx:	The context, its access counts just reset.
  *
- * Does nothing unless the context has fewer than max_nr_regions / 2
- * regions; splits each region in two, or in three if there are fewer than
- * max_nr_regions / 3, never going over max_nr_regions.
+ * A region in which the operations set saw accessed pages only in a part of
+ * it (&damon_region.seen) is split at the edges of that part.  Other
+ * regions are split at random points, but only while the context has fewer
+ * than max_nr_regions / 2 regions: in two pieces, or in three if there are
+ * fewer than max_nr_regions / 3.  Random splits are left out for regions
+ * found accessed at every sample, which have no idle part to find, and for
+ * every region after an interval in which nothing was found accessed,
+ * whose merge was left out too.  The context never goes over
+ * max_nr_regions.  Every region's seen range is emptied for the next
+ * aggregation interval.
  */
 VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 {
+	unsigned int max_nr_accesses = damon_max_nr_accesses(&ctx->attrs);
 	unsigned long nr = damon_total_nr_regions(ctx);
 	unsigned long max_nr = ctx->attrs.max_nr_regions;
-	unsigned int nr_pieces;
-	unsigned long budget;
+	unsigned long budget = max_nr > nr ? max_nr - nr : 0;
+	unsigned int nr_pieces = 0;
 	struct damon_target *t;
 	struct damon_region *r, *next;
 
 	damon_assert_owner(ctx);
-	if (nr >= max_nr / 2)
-		return;
-	nr_pieces = nr < max_nr / 3 ? 3 : 2;
-	budget = max_nr - nr;
+	if (nr < max_nr / 2 && damon_any_accessed(ctx))
+		nr_pieces = nr < max_nr / 3 ? 3 : 2;
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {
-			if (!budget)
-				return;
+			if (damon_split_at_seen(t, r, &budget) || !nr_pieces ||
+			    r->last_nr_accesses >= max_nr_accesses)
+				continue;
 			damon_split_randomly(t, r, nr_pieces, &budget);
 		}
+		damon_for_each_region(r, t)
+			damon_region_forget_seen(r);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_split_regions);
@@ -1814,7 +1936,16 @@ VISIBLE_IF_KUNIT void kdamond_aggregate(struct damon_ctx *ctx,
 		target_id++;
 	}
 	kdamond_update_ages(ctx, threshold);
-	kdamond_merge_regions(ctx, threshold, damon_merge_sz_limit(ctx));
+	/*
+	 * An interval in which no sampled page was accessed, as when the
+	 * targets were not scheduled, says nothing about where the
+	 * boundaries are: merging everything would throw away what the
+	 * regions have learnt.
+	 */
+	if (max_nr_accesses ||
+	    damon_total_nr_regions(ctx) > ctx->attrs.max_nr_regions)
+		kdamond_merge_regions(ctx, threshold,
+				      damon_merge_sz_limit(ctx));
 	kdamond_reset_aggregated(ctx);
 	ctx->nr_aggregations++;
 	kdamond_split_regions(ctx);

@@ -453,7 +453,7 @@ static void damon_test_split_regions(struct kunit *test)
 	struct damon_region *r;
 
 	damon_for_each_region(r, t) {
-		r->nr_accesses = 7;
+		r->last_nr_accesses = 7;
 		r->age = 3;
 	}
 	/* 2 < 1000 / 3: every region is split in three. */
@@ -463,7 +463,7 @@ static void damon_test_split_regions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.start, 0UL);
 	KUNIT_EXPECT_EQ(test, damon_last_region(t)->ar.end, 200 * PG);
 	damon_for_each_region(r, t) {
-		KUNIT_EXPECT_EQ(test, r->nr_accesses, 7U);
+		KUNIT_EXPECT_EQ(test, r->last_nr_accesses, 7U);
 		KUNIT_EXPECT_EQ(test, r->age, 3U);
 		if (r != damon_last_region(t))
 			KUNIT_EXPECT_EQ(test, r->ar.end,
@@ -480,6 +480,7 @@ static void damon_test_split_regions_bounds(struct kunit *test)
 	struct damon_ctx *ctx = damon_test_ctx(test);
 	struct damon_target *t = damon_test_target(test, ctx, pages, 3);
 
+	damon_first_region(t)->last_nr_accesses = 1;
 	/* 3 regions, max 8: 3 < 4 so split, 3 >= 8 / 3 so in two. */
 	ctx->attrs.min_nr_regions = 3;
 	ctx->attrs.max_nr_regions = 8;
@@ -501,6 +502,131 @@ static void damon_test_split_tiny_regions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
 	damon_split_to_min_nr_regions(ctx);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
+	damon_test_check_regions(test, t);
+}
+
+static void damon_test_seen_accessed(struct kunit *test)
+{
+	static const unsigned long pages[][2] = { {10, 20} };
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 1);
+	struct damon_region *r = damon_first_region(t);
+
+	KUNIT_EXPECT_GE(test, r->seen.start, r->seen.end);
+	/* Clipped to the region. */
+	damon_region_seen_accessed(r, 0, 30 * PG);
+	KUNIT_EXPECT_EQ(test, r->seen.start, 10 * PG);
+	KUNIT_EXPECT_EQ(test, r->seen.end, 20 * PG);
+
+	r = damon_new_region(10 * PG, 20 * PG);
+	if (!r)
+		kunit_skip(test, "out of memory");
+	damon_add_region(r, t);
+	/* Widened to whole pages, then grown to the hull. */
+	damon_region_seen_accessed(r, 12 * PG + 1, 12 * PG + 2);
+	KUNIT_EXPECT_EQ(test, r->seen.start, 12 * PG);
+	KUNIT_EXPECT_EQ(test, r->seen.end, 13 * PG);
+	damon_region_seen_accessed(r, 15 * PG, 16 * PG);
+	KUNIT_EXPECT_EQ(test, r->seen.start, 12 * PG);
+	KUNIT_EXPECT_EQ(test, r->seen.end, 16 * PG);
+	/* Outside the region: ignored. */
+	damon_region_seen_accessed(r, 25 * PG, 26 * PG);
+	KUNIT_EXPECT_EQ(test, r->seen.end, 16 * PG);
+	/* An accessed sample counts as seen, an idle one does not. */
+	r->sampling_addr = 18 * PG;
+	damon_update_region_access(r, false, &ctx->attrs);
+	KUNIT_EXPECT_EQ(test, r->seen.end, 16 * PG);
+	damon_update_region_access(r, true, &ctx->attrs);
+	KUNIT_EXPECT_EQ(test, r->seen.end, 19 * PG);
+}
+
+static void damon_test_seen_split_and_merge(struct kunit *test)
+{
+	static const unsigned long pages[][2] = { {0, 100}, {100, 200} };
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 2);
+	struct damon_region *l = damon_first_region(t);
+	struct damon_region *r = damon_last_region(t);
+
+	/* Each piece keeps the part of the seen range inside it. */
+	damon_region_seen_accessed(l, 30 * PG, 70 * PG);
+	KUNIT_ASSERT_EQ(test, damon_split_region_at(t, l, 50 * PG), 0);
+	KUNIT_EXPECT_EQ(test, l->seen.start, 30 * PG);
+	KUNIT_EXPECT_EQ(test, l->seen.end, 50 * PG);
+	KUNIT_EXPECT_EQ(test, damon_next_region(l)->seen.start, 50 * PG);
+	KUNIT_EXPECT_EQ(test, damon_next_region(l)->seen.end, 70 * PG);
+	/* A piece the range does not reach has none. */
+	KUNIT_ASSERT_EQ(test, damon_split_region_at(t, l, 10 * PG), 0);
+	KUNIT_EXPECT_GE(test, l->seen.start, l->seen.end);
+
+	/* A merge takes the hull; an empty range adds nothing. */
+	damon_region_seen_accessed(r, 150 * PG, 160 * PG);
+	l = damon_prev_region(r);
+	damon_merge_two_regions(t, l, r);
+	KUNIT_EXPECT_EQ(test, l->seen.start, 50 * PG);
+	KUNIT_EXPECT_EQ(test, l->seen.end, 160 * PG);
+	r = damon_first_region(t);
+	damon_merge_two_regions(t, r, damon_next_region(r));
+	KUNIT_EXPECT_EQ(test, r->seen.start, 30 * PG);
+	KUNIT_EXPECT_EQ(test, r->seen.end, 50 * PG);
+	damon_test_check_regions(test, t);
+}
+
+static void damon_test_split_at_seen(struct kunit *test)
+{
+	static const unsigned long pages[][2] = {
+		{0, 100}, {100, 200}, {200, 300},
+	};
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 3);
+	struct damon_region *r;
+
+	/* No random splits: nothing was accessed in the last interval. */
+	damon_region_seen_accessed(damon_test_nth(t, 0), 40 * PG, 50 * PG);
+	/* A seen range touching an edge cuts only the other one. */
+	damon_region_seen_accessed(damon_test_nth(t, 1), 100 * PG, 120 * PG);
+	/* A region seen accessed throughout is not cut. */
+	damon_region_seen_accessed(damon_test_nth(t, 2), 200 * PG, 300 * PG);
+	kdamond_split_regions(ctx);
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 6U);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 1)->ar.start, 40 * PG);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 1)->ar.end, 50 * PG);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->ar.start, 100 * PG);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->ar.end, 120 * PG);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 5)->ar.start, 200 * PG);
+	/* The seen ranges are forgotten for the next interval. */
+	damon_for_each_region(r, t)
+		KUNIT_EXPECT_GE(test, r->seen.start, r->seen.end);
+	damon_test_check_regions(test, t);
+
+	/* Never over max_nr_regions: one new region allowed, right edge. */
+	ctx->attrs.max_nr_regions = 7;
+	r = damon_first_region(t);
+	damon_region_seen_accessed(r, 10 * PG, 20 * PG);
+	kdamond_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 7U);
+	KUNIT_EXPECT_EQ(test, r->ar.end, 20 * PG);
+	damon_test_check_regions(test, t);
+}
+
+static void damon_test_aggregate_idle(struct kunit *test)
+{
+	static const unsigned long pages[][2] = {
+		{0, 5}, {5, 10}, {10, 15}, {15, 40},
+	};
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 4);
+
+	ctx->attrs.min_nr_regions = 3;
+	ctx->attrs.max_nr_regions = 20;
+	/* Nothing accessed: no merge, no random split. */
+	kdamond_aggregate(ctx, 0);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+	/* Unless the context is over max_nr_regions (size limit 13 pages). */
+	ctx->attrs.max_nr_regions = 3;
+	kdamond_aggregate(ctx, 0);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
+	KUNIT_EXPECT_EQ(test, damon_test_sz(t), 40 * PG);
 	damon_test_check_regions(test, t);
 }
 
@@ -582,8 +708,11 @@ static void damon_test_aggregate(struct kunit *test)
 		r->nr_accesses = (i++ < 2) ? 20 : 0;
 	kdamond_aggregate(ctx, 20);
 	KUNIT_EXPECT_EQ(test, ctx->nr_aggregations, 1UL);
-	/* No merge (above the 66-page size limit), then split in three. */
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 12U);
+	/*
+	 * No merge (above the 66-page size limit), then the idle regions are
+	 * split in three; the regions accessed at every sample are not.
+	 */
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 8U);
 	KUNIT_EXPECT_GE(test, damon_nr_regions(t), 3U);
 	KUNIT_EXPECT_LE(test, damon_nr_regions(t), 20U);
 	KUNIT_EXPECT_EQ(test, damon_test_sz(t), 200 * PG);
@@ -1197,11 +1326,15 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_split_regions),
 	KUNIT_CASE(damon_test_split_regions_bounds),
 	KUNIT_CASE(damon_test_split_tiny_regions),
+	KUNIT_CASE(damon_test_seen_accessed),
+	KUNIT_CASE(damon_test_seen_split_and_merge),
+	KUNIT_CASE(damon_test_split_at_seen),
 	KUNIT_CASE(damon_test_split_to_min),
 	/* aggregation, ages and access rates */
 	KUNIT_CASE(damon_test_update_ages),
 	KUNIT_CASE(damon_test_reset_aggregated),
 	KUNIT_CASE(damon_test_aggregate),
+	KUNIT_CASE(damon_test_aggregate_idle),
 	KUNIT_CASE(damon_test_update_region_access),
 	/* attributes and operations sets */
 	KUNIT_CASE(damon_test_max_nr_accesses),
