@@ -11,7 +11,7 @@
  *   - target processes: from the struct pid to the mm, for one step only;
  *   - the three regions: where the mapped address space is;
  *   - init and update: the regions of the targets;
- *   - access checks: page table walks over one address;
+ *   - access checks: page table walks over a window around one address;
  *   - DAMOS: madvise() on behalf of the target;
  *   - registration.
  */
@@ -340,87 +340,100 @@ static void damon_va_update(struct damon_ctx *ctx)
  * mmap(), munmap() and mprotect() of the process, and every page fault queued
  * behind them, wait for the whole pass.  Taking an uncontended rwsem per
  * address is cheap next to the walk itself.
+ *
+ * The walk does not stop at the sampled page.  It covers an aligned window of
+ * DAMON_VA_WINDOW_PAGES pages around it, clipped to the region: 256 bytes of
+ * page table entries on 64-bit, in the page table the walk maps anyway.
+ * prepare clears the Accessed bits that are set in the window, and check
+ * reports the pages whose bit is set again with damon_region_seen_accessed().
+ * The access count stays the sampled page's alone; the window only tells the
+ * core which part of the region is accessed, so that the region is split at
+ * the edges of that part instead of at a random point.  Regions found
+ * accessed at every sample of the last aggregation interval skip the window:
+ * they have no idle part to find, and their pages, all young, would cost the
+ * most to clear.
  */
+#define DAMON_VA_WINDOW_PAGES	32
 
-/* Result of a young check walk. */
-struct damon_va_young_result {
+/* State of one walk over a region's window. */
+struct damon_va_walk {
+	struct damon_region *region;
+	bool mkold;
+	/* Whether the sampled page was found accessed (check only). */
 	bool young;
 	/* Range the result holds for when it is a huge mapping, or empty. */
-	unsigned long start;
-	unsigned long end;
+	unsigned long huge_start;
+	unsigned long huge_end;
 };
 
-/*
- * Huge PMDs are handled at the PMD level and never descended into: the walk
- * would split them.  Page tables are left to the PTE level, where the walk
- * maps and locks them.
- *
- * Return: true if @pmd was dealt with (huge, or not present, such as a
- * migration entry), false if it points to a page table.
- */
-static bool damon_va_pmd_entry(pmd_t *pmd, unsigned long addr,
-			       struct mm_walk *walk, bool mkold)
+static int damon_va_check_pte(pte_t *pte, unsigned long addr,
+			      unsigned long next, struct mm_walk *walk)
 {
+	struct damon_va_walk *w = walk->private;
+	bool sampled = addr == ALIGN_DOWN(w->region->sampling_addr, PAGE_SIZE);
+	pte_t entry = ptep_get(pte);
+
+	if (sampled) {
+		if (w->mkold)
+			damon_ptep_mkold(pte, walk->vma, addr);
+		else
+			w->young = damon_ptep_young(pte, walk->vma, addr);
+		return 0;
+	}
+	if (!pte_present(entry) || !pte_young(entry))
+		return 0;
+	if (w->mkold)
+		damon_ptep_mkold(pte, walk->vma, addr);
+	else
+		damon_region_seen_accessed(w->region, addr, addr + PAGE_SIZE);
+	return 0;
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* Check a PMD that mapped a transparent huge page, if it still does. */
+static void damon_va_check_thp(pmd_t *pmd, unsigned long addr,
+			       struct mm_walk *walk)
+{
+	struct damon_va_walk *w = walk->private;
 	spinlock_t *ptl;	/* The page table lock of the entry. */
 	pmd_t entry;
 
-	entry = pmdp_get(pmd);
-	if (pmd_present(entry) && !pmd_leaf(entry))
-		return false;
-
 	ptl = pmd_lock(walk->mm, pmd);
 	entry = pmdp_get(pmd);
-	if (pmd_present(entry) && !pmd_leaf(entry)) {
-		/* Split meanwhile. */
-		spin_unlock(ptl);
-		return false;
+	if (!pmd_present(entry) || !pmd_trans_huge(entry))
+		goto out;
+	if (w->mkold) {
+		damon_pmdp_mkold(pmd, walk->vma, addr);
+	} else {
+		w->young = damon_pmdp_young(pmd, walk->vma, addr);
+		w->huge_start = addr & HPAGE_PMD_MASK;
+		w->huge_end = w->huge_start + HPAGE_PMD_SIZE;
 	}
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
-	if (pmd_present(entry) && pmd_trans_huge(entry)) {
-		struct damon_va_young_result *res = walk->private;
-
-		if (mkold) {
-			damon_pmdp_mkold(pmd, walk->vma, addr);
-		} else {
-			res->young = damon_pmdp_young(pmd, walk->vma, addr);
-			res->start = addr & HPAGE_PMD_MASK;
-			res->end = res->start + HPAGE_PMD_SIZE;
-		}
-	}
-#endif
+out:
 	spin_unlock(ptl);
-	return true;
 }
-
-static int damon_va_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
-				    unsigned long next, struct mm_walk *walk)
+#else
+static void damon_va_check_thp(pmd_t *pmd, unsigned long addr,
+			       struct mm_walk *walk)
 {
-	if (damon_va_pmd_entry(pmd, addr, walk, true))
-		walk->action = ACTION_CONTINUE;
-	return 0;
 }
+#endif	/* CONFIG_TRANSPARENT_HUGEPAGE */
 
-static int damon_va_mkold_pte_entry(pte_t *pte, unsigned long addr,
-				    unsigned long next, struct mm_walk *walk)
+static int damon_va_check_pmd(pmd_t *pmd, unsigned long addr,
+			      unsigned long next, struct mm_walk *walk)
 {
-	damon_ptep_mkold(pte, walk->vma, addr);
-	return 0;
-}
+	pmd_t entry = pmdp_get(pmd);
 
-static int damon_va_young_pmd_entry(pmd_t *pmd, unsigned long addr,
-				    unsigned long next, struct mm_walk *walk)
-{
-	if (damon_va_pmd_entry(pmd, addr, walk, false))
-		walk->action = ACTION_CONTINUE;
-	return 0;
-}
-
-static int damon_va_young_pte_entry(pte_t *pte, unsigned long addr,
-				    unsigned long next, struct mm_walk *walk)
-{
-	struct damon_va_young_result *res = walk->private;
-
-	res->young = damon_ptep_young(pte, walk->vma, addr);
+	/* Page tables go to the PTE level, where the walk maps and locks them. */
+	if (pmd_present(entry) && !pmd_leaf(entry))
+		return 0;
+	/*
+	 * Never descend into a huge PMD: the walk would split it.  One that
+	 * is split or migrated meanwhile misses this sample.
+	 */
+	walk->action = ACTION_CONTINUE;
+	if (pmd_present(entry))
+		damon_va_check_thp(pmd, addr, walk);
 	return 0;
 }
 
@@ -431,45 +444,26 @@ static int damon_va_young_pte_entry(pte_t *pte, unsigned long addr,
  * sets between the read and the write can be lost; hugetlb folios are never
  * written back, so nothing depends on it.
  */
-static int damon_va_mkold_hugetlb_entry(pte_t *pte, unsigned long hmask,
-					unsigned long addr, unsigned long next,
-					struct mm_walk *walk)
+static void damon_va_hugetlb_mkold(pte_t *pte, pte_t entry,
+				   struct folio *folio, unsigned long addr,
+				   struct mm_walk *walk)
 {
-	struct hstate *h = hstate_vma(walk->vma);
-	struct folio *folio;
-	spinlock_t *ptl;	/* The page table lock of the entry. */
-	bool young;
-	pte_t entry;
+	unsigned long sz = huge_page_size(hstate_vma(walk->vma));
+	bool young = pte_young(entry);
 
-	addr &= hmask;
-	ptl = huge_pte_lock(h, walk->mm, pte);
-	entry = huge_ptep_get(walk->mm, addr, pte);
-	if (!pte_present(entry))
-		goto out;
-	folio = pfn_folio(pte_pfn(entry));
-	if (!folio_try_get(folio))
-		goto out;
-
-	young = pte_young(entry);
 	if (young)
-		set_huge_pte_at(walk->mm, addr, pte, pte_mkold(entry),
-				huge_page_size(h));
+		set_huge_pte_at(walk->mm, addr, pte, pte_mkold(entry), sz);
 #ifdef CONFIG_MMU_NOTIFIER
-	young |= mmu_notifier_clear_young(walk->mm, addr,
-					  addr + huge_page_size(h));
+	young |= mmu_notifier_clear_young(walk->mm, addr, addr + sz);
 #endif
 	damon_folio_mkold_flags(folio, young);
-	folio_put(folio);
-out:
-	spin_unlock(ptl);
-	return 0;
 }
 
-static int damon_va_young_hugetlb_entry(pte_t *pte, unsigned long hmask,
-					unsigned long addr, unsigned long next,
-					struct mm_walk *walk)
+static int damon_va_check_hugetlb(pte_t *pte, unsigned long hmask,
+				  unsigned long addr, unsigned long next,
+				  struct mm_walk *walk)
 {
-	struct damon_va_young_result *res = walk->private;
+	struct damon_va_walk *w = walk->private;
 	struct hstate *h = hstate_vma(walk->vma);
 	struct folio *folio;
 	spinlock_t *ptl;	/* The page table lock of the entry. */
@@ -483,64 +477,57 @@ static int damon_va_young_hugetlb_entry(pte_t *pte, unsigned long hmask,
 	folio = pfn_folio(pte_pfn(entry));
 	if (!folio_try_get(folio))
 		goto out;
-
-	res->young = pte_young(entry) || damon_folio_young_flags(folio) ||
-		mmu_notifier_test_young(walk->mm, addr);
-	res->start = addr;
-	res->end = addr + huge_page_size(h);
+	if (w->mkold) {
+		damon_va_hugetlb_mkold(pte, entry, folio, addr, walk);
+	} else {
+		w->young = pte_young(entry) ||
+			damon_folio_young_flags(folio) ||
+			mmu_notifier_test_young(walk->mm, addr);
+		w->huge_start = addr;
+		w->huge_end = addr + huge_page_size(h);
+	}
 	folio_put(folio);
 out:
 	spin_unlock(ptl);
 	return 0;
 }
 #else
-#define damon_va_mkold_hugetlb_entry	NULL
-#define damon_va_young_hugetlb_entry	NULL
+#define damon_va_check_hugetlb	NULL
 #endif	/* CONFIG_HUGETLB_PAGE */
 
-static const struct mm_walk_ops damon_va_mkold_ops = {
-	.pmd_entry = damon_va_mkold_pmd_entry,
-	.pte_entry = damon_va_mkold_pte_entry,
-	.hugetlb_entry = damon_va_mkold_hugetlb_entry,
+static const struct mm_walk_ops damon_va_check_ops = {
+	.pmd_entry = damon_va_check_pmd,
+	.pte_entry = damon_va_check_pte,
+	.hugetlb_entry = damon_va_check_hugetlb,
 	.walk_lock = PGWALK_RDLOCK,
 };
-
-static const struct mm_walk_ops damon_va_young_ops = {
-	.pmd_entry = damon_va_young_pmd_entry,
-	.pte_entry = damon_va_young_pte_entry,
-	.hugetlb_entry = damon_va_young_hugetlb_entry,
-	.walk_lock = PGWALK_RDLOCK,
-};
-
-static void damon_va_mkold(struct mm_struct *mm, unsigned long addr)
-{
-	mmap_read_lock(mm);
-	walk_page_range(mm, addr, addr + 1, &damon_va_mkold_ops, NULL);
-	mmap_read_unlock(mm);
-}
 
 /*
- * A huge page is sampled at most once per check: regions that sample other
- * addresses of the huge page checked last reuse its result, which the walk
- * would give again anyway.
+ * Walk the window of @r (see the comment above DAMON_VA_WINDOW_PAGES), or
+ * only its sampled page if the window is skipped.
  */
-static bool damon_va_young(struct mm_struct *mm, unsigned long addr,
-			   struct damon_va_young_result *last)
+static void damon_va_walk_region(struct mm_struct *mm, struct damon_region *r,
+				 struct damon_va_walk *w,
+				 const struct damon_attrs *attrs)
 {
-	struct damon_va_young_result res = {};
+	unsigned long addr = ALIGN_DOWN(r->sampling_addr, PAGE_SIZE);
+	unsigned long start = addr, end = addr + PAGE_SIZE;
 
-	if (addr >= last->start && addr < last->end)
-		return last->young;
-
+	if (r->last_nr_accesses < damon_max_nr_accesses(attrs)) {
+		start = ALIGN_DOWN(addr, DAMON_VA_WINDOW_PAGES * PAGE_SIZE);
+		end = start + DAMON_VA_WINDOW_PAGES * PAGE_SIZE;
+		start = max(start, r->ar.start);
+		end = min(end, r->ar.end);
+	}
+	w->region = r;
 	mmap_read_lock(mm);
-	walk_page_range(mm, addr, addr + 1, &damon_va_young_ops, &res);
+	walk_page_range(mm, start, end, &damon_va_check_ops, w);
 	mmap_read_unlock(mm);
-	*last = res;
-	return res.young;
 }
 
 static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 {
+	struct damon_va_walk w = { .mkold = true };
 	struct damon_target *t;
 	struct damon_region *r;
 	struct mm_struct *mm;
@@ -550,17 +537,38 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 		damon_for_each_region(r, t) {
 			r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
 			if (mm)
-				damon_va_mkold(mm, r->sampling_addr);
+				damon_va_walk_region(mm, r, &w, &ctx->attrs);
 		}
 		if (mm)
 			mmput(mm);
 	}
 }
 
+/*
+ * A huge page is sampled at most once per check: regions that sample other
+ * addresses of the huge page checked last reuse its result, which the walk
+ * would give again anyway.
+ */
+static bool damon_va_young(struct mm_struct *mm, struct damon_region *r,
+			   struct damon_va_walk *last,
+			   const struct damon_attrs *attrs)
+{
+	struct damon_va_walk w = {};
+
+	if (r->sampling_addr < last->huge_start ||
+	    r->sampling_addr >= last->huge_end) {
+		damon_va_walk_region(mm, r, &w, attrs);
+		*last = w;
+	}
+	if (last->young && last->huge_start != last->huge_end)
+		damon_region_seen_accessed(r, last->huge_start, last->huge_end);
+	return last->young;
+}
+
 static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 {
-	struct damon_va_young_result last;
 	unsigned int max_nr_accesses = 0;
+	struct damon_va_walk last;
 	struct damon_target *t;
 	struct damon_region *r;
 	struct mm_struct *mm;
@@ -570,8 +578,8 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 		mm = damon_va_get_mm(t);
 		memset(&last, 0, sizeof(last));
 		damon_for_each_region(r, t) {
-			accessed = mm && damon_va_young(mm, r->sampling_addr,
-							&last);
+			accessed = mm && damon_va_young(mm, r, &last,
+							&ctx->attrs);
 			damon_update_region_access(r, accessed, &ctx->attrs);
 			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
 		}
