@@ -1,16 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * DAMON sysfs interface: pieces shared by its directories.
+ * DAMON sysfs interface: the machinery every directory runs on.
+ *
+ * Map of this file:
+ *   - parsing			keywords and "nr_*" numbers
+ *   - value files		one show and one store for all of them
+ *   - directories		new, add, del and release, driven by a kind
+ *   - numbered directories	children 0..N-1 and their "nr_*" file
+ *   - min/max ranges		the one kind every part uses
+ *
+ * A directory's life: damon_sysfs_dir_new() allocates it from its kind's
+ * prototype and initialises the kobject, so from then on only
+ * kobject_put() frees it; the caller may set values; damon_sysfs_dir_add()
+ * puts it into sysfs with its files and fixed subdirectories;
+ * damon_sysfs_dir_del() takes it and everything below it out again.
  */
 
+#include <linux/array_size.h>
+#include <linux/cleanup.h>
 #include <linux/kstrtox.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
+
+#include <kunit/visibility.h>
 
 #include "sysfs-common.h"
 
 /* See the comment of its declaration in sysfs-common.h. */
 DEFINE_MUTEX(damon_sysfs_lock);
+
+/* === Parsing === */
+
+/**
+ * damon_sysfs_find_word() - Look a written keyword up in a table.
+ * @buf:	The written string; one trailing newline is ignored.
+ * @words:	The keywords, ended by NULL.
+ *
+ * Context: Any context.
+ * Return: The index of the keyword in @words, or -EINVAL if it is not there.
+ */
+int damon_sysfs_find_word(const char *buf, const char * const *words)
+{
+	int i;
+
+	for (i = 0; words[i]; i++) {
+		if (sysfs_streq(buf, words[i]))
+			return i;
+	}
+	return -EINVAL;
+}
 
 /**
  * damon_sysfs_parse_nr() - Parse a value written to an "nr_*" file.
@@ -19,7 +58,7 @@ DEFINE_MUTEX(damon_sysfs_lock);
  *
  * Context: Any context.
  * Return: 0 on success, -EINVAL if @buf is not a decimal number that fits in
- * an int and is not negative.
+ * an int and is not negative.  @nr is left alone on failure.
  */
 int damon_sysfs_parse_nr(const char *buf, int *nr)
 {
@@ -31,96 +70,384 @@ int damon_sysfs_parse_nr(const char *buf, int *nr)
 	return 0;
 }
 
-/* === A closed range of unsigned longs: "min" and "max" === */
+/* === Value files === */
+
+static const struct damon_sysfs_kind *damon_sysfs_kind_of(struct kobject *kobj)
+{
+	return container_of_const(kobj->ktype, struct damon_sysfs_kind, ktype);
+}
+
+static const struct damon_sysfs_file *
+damon_sysfs_file_of(struct kobj_attribute *attr)
+{
+	return container_of_const(attr, struct damon_sysfs_file, kattr);
+}
+
+static int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr);
 
 /**
- * damon_sysfs_ul_range_alloc() - Allocate a min/max directory.
- * @min:	Initial value of "min".
- * @max:	Initial value of "max".
+ * damon_sysfs_val_show() - Show handler of every value file.
+ * @kobj:	The kobject of the directory.
+ * @attr:	The &damon_sysfs_file.kattr of the file.
+ * @buf:	The page to print into.
  *
- * The kobject is not initialised: the caller adds it with
- * kobject_init_and_add() and &damon_sysfs_ul_range_ktype.
+ * Context: Process context.
+ * Return: The length of the text.
+ */
+ssize_t damon_sysfs_val_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	const struct damon_sysfs_file *file = damon_sysfs_file_of(attr);
+	void *val = (char *)kobj + file->offset;
+
+	switch (file->fmt) {
+	case DAMON_SYSFS_FMT_UL:
+		return sysfs_emit(buf, "%lu\n",
+				  READ_ONCE(*(unsigned long *)val));
+	case DAMON_SYSFS_FMT_BOOL:
+		return sysfs_emit(buf, "%c\n",
+				  READ_ONCE(*(bool *)val) ? 'Y' : 'N');
+	case DAMON_SYSFS_FMT_WORD:
+		return sysfs_emit(buf, "%s\n",
+				  file->words[READ_ONCE(*(int *)val)]);
+	default:
+		return sysfs_emit(buf, "%d\n", READ_ONCE(*(int *)val));
+	}
+}
+
+/*
+ * Replace the children of the numbered directory @kobj by @nr new ones,
+ * unless the kind limits or forbids it.
+ */
+static int damon_sysfs_store_nr(struct kobject *kobj, int nr)
+{
+	const struct damon_sysfs_kind *kind = damon_sysfs_kind_of(kobj);
+	struct damon_sysfs_array *arr;
+	int err;
+
+	if (kind->max_items && nr > kind->max_items)
+		return -EINVAL;
+	arr = container_of(kobj, struct damon_sysfs_array, kobj);
+	/* See damon_sysfs_lock for why this does not wait. */
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock) {
+		if (kind->busy && kind->busy(arr))
+			err = -EBUSY;
+		else
+			err = damon_sysfs_array_resize(arr, nr);
+	}
+	return err;
+}
+
+/**
+ * damon_sysfs_val_store() - Store handler of every writable value file.
+ * @kobj:	The kobject of the directory.
+ * @attr:	The &damon_sysfs_file.kattr of the file.
+ * @buf:	The written string.
+ * @count:	Its length.
  *
  * Context: Process context.  May sleep.
- * Return: The new directory, or NULL if out of memory.
+ * Return: @count, -EINVAL for a value the file does not take, or, for an
+ * "nr_*" file, -EBUSY while &damon_sysfs_lock is held or the directory's
+ * kind says it is busy, and -ENOMEM when out of memory.
  */
-struct damon_sysfs_ul_range *damon_sysfs_ul_range_alloc(unsigned long min,
-							unsigned long max)
+ssize_t damon_sysfs_val_store(struct kobject *kobj,
+			      struct kobj_attribute *attr, const char *buf,
+			      size_t count)
 {
-	struct damon_sysfs_ul_range *range;
+	const struct damon_sysfs_file *file = damon_sysfs_file_of(attr);
+	void *val = (char *)kobj + file->offset;
+	unsigned long ul;
+	bool flag;
+	int i, err;
 
-	range = kzalloc(sizeof(*range), GFP_KERNEL);
-	if (!range)
-		return NULL;
-	range->min = min;
-	range->max = max;
-	return range;
-}
-
-static ssize_t min_show(struct kobject *kobj, struct kobj_attribute *attr,
-			char *buf)
-{
-	struct damon_sysfs_ul_range *range = container_of(kobj,
-			struct damon_sysfs_ul_range, kobj);
-
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(range->min));
-}
-
-static ssize_t min_store(struct kobject *kobj, struct kobj_attribute *attr,
-			 const char *buf, size_t count)
-{
-	struct damon_sysfs_ul_range *range = container_of(kobj,
-			struct damon_sysfs_ul_range, kobj);
-	unsigned long val;
-
-	if (kstrtoul(buf, 0, &val))
-		return -EINVAL;
-	WRITE_ONCE(range->min, val);
+	switch (file->fmt) {
+	case DAMON_SYSFS_FMT_UL:
+		if (kstrtoul(buf, 0, &ul))
+			return -EINVAL;
+		WRITE_ONCE(*(unsigned long *)val, ul);
+		break;
+	case DAMON_SYSFS_FMT_BOOL:
+		if (kstrtobool(buf, &flag))
+			return -EINVAL;
+		WRITE_ONCE(*(bool *)val, flag);
+		break;
+	case DAMON_SYSFS_FMT_WORD:
+		i = damon_sysfs_find_word(buf, file->words);
+		if (i < 0)
+			return i;
+		WRITE_ONCE(*(int *)val, i);
+		break;
+	case DAMON_SYSFS_FMT_NR:
+		err = damon_sysfs_parse_nr(buf, &i);
+		if (!err)
+			err = damon_sysfs_store_nr(kobj, i);
+		if (err)
+			return err;
+		break;
+	default:
+		if (kstrtoint(buf, 0, &i))
+			return -EINVAL;
+		if (file->fmt == DAMON_SYSFS_FMT_IDX && i < 0)
+			return -EINVAL;
+		WRITE_ONCE(*(int *)val, i);
+		break;
+	}
 	return count;
 }
 
-static ssize_t max_show(struct kobject *kobj, struct kobj_attribute *attr,
-			char *buf)
-{
-	struct damon_sysfs_ul_range *range = container_of(kobj,
-			struct damon_sysfs_ul_range, kobj);
+/* === Directories === */
 
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(range->max));
+/* Where @kobj keeps the pointer to its subdirectory @sub. */
+static void **damon_sysfs_subdir_slot(struct kobject *kobj,
+				      const struct damon_sysfs_subdir *sub)
+{
+	return (void **)((char *)kobj + sub->offset);
 }
 
-static ssize_t max_store(struct kobject *kobj, struct kobj_attribute *attr,
-			 const char *buf, size_t count)
+/**
+ * damon_sysfs_release() - Release function of every directory.
+ * @kobj:	The kobject whose last reference went.
+ *
+ * Context: Process context.
+ */
+void damon_sysfs_release(struct kobject *kobj)
 {
-	struct damon_sysfs_ul_range *range = container_of(kobj,
-			struct damon_sysfs_ul_range, kobj);
-	unsigned long val;
+	const struct damon_sysfs_kind *kind = damon_sysfs_kind_of(kobj);
 
-	if (kstrtoul(buf, 0, &val))
-		return -EINVAL;
-	WRITE_ONCE(range->max, val);
-	return count;
+	if (kind->release)
+		kind->release(kobj);
+	/* The kobject starts the structure. */
+	kfree(kobj);
 }
 
-static void damon_sysfs_ul_range_release(struct kobject *kobj)
+/**
+ * damon_sysfs_dir_new() - Allocate a directory that is not in sysfs yet.
+ * @kind:	Its kind.
+ * @proto:	Its initial values, or NULL for those of @kind.
+ *
+ * The kobject is initialised: free the directory with kobject_put(), or hand
+ * it to damon_sysfs_dir_add() or damon_sysfs_array_push().
+ *
+ * Context: Process context.  May sleep.
+ * Return: The kobject of the new directory, or NULL if out of memory.
+ */
+struct kobject *damon_sysfs_dir_new(const struct damon_sysfs_kind *kind,
+				    const void *proto)
 {
-	kfree(container_of(kobj, struct damon_sysfs_ul_range, kobj));
+	struct kobject *kobj;
+
+	if (!proto)
+		proto = kind->proto;
+	if (proto)
+		kobj = kmemdup(proto, kind->size, GFP_KERNEL);
+	else
+		kobj = kzalloc(kind->size, GFP_KERNEL);
+	if (kobj)
+		kobject_init(kobj, &kind->ktype);
+	return kobj;
 }
 
-static struct kobj_attribute damon_sysfs_ul_range_min_attr =
-		__ATTR_RW_MODE(min, 0600);
+/* Create fixed subdirectory @sub of @kobj. */
+static int damon_sysfs_subdir_add(struct kobject *kobj,
+				  const struct damon_sysfs_subdir *sub)
+{
+	struct kobject *child;
+	int err;
 
-static struct kobj_attribute damon_sysfs_ul_range_max_attr =
-		__ATTR_RW_MODE(max, 0600);
+	child = damon_sysfs_dir_new(sub->kind, sub->proto);
+	if (!child)
+		return -ENOMEM;
+	err = damon_sysfs_dir_add(child, kobj, sub->name);
+	if (err)
+		return err;
+	*damon_sysfs_subdir_slot(kobj, sub) = child;
+	return 0;
+}
 
-static struct attribute *damon_sysfs_ul_range_attrs[] = {
-	&damon_sysfs_ul_range_min_attr.attr,
-	&damon_sysfs_ul_range_max_attr.attr,
-	NULL,
+/**
+ * damon_sysfs_dir_add() - Put a new directory into sysfs.
+ * @kobj:	The kobject from damon_sysfs_dir_new().
+ * @parent:	The parent directory.
+ * @name:	The name of the directory.
+ *
+ * Creates the files and the fixed subdirectories the kind describes.  The
+ * directory is consumed: on failure, everything is undone and freed.
+ *
+ * Context: Process context, with &damon_sysfs_lock held.  May sleep.
+ * Return: 0 on success, -ENOMEM when out of memory, or the error of the
+ * kobject or sysfs core.
+ */
+int damon_sysfs_dir_add(struct kobject *kobj, struct kobject *parent,
+			const char *name)
+{
+	const struct damon_sysfs_kind *kind = damon_sysfs_kind_of(kobj);
+	const struct damon_sysfs_subdir *sub;
+	struct damon_sysfs_file *file;
+	int err;
+
+	lockdep_assert_held(&damon_sysfs_lock);
+	err = kobject_add(kobj, parent, "%s", name);
+	if (err)
+		goto put;
+	for (file = kind->files; file && file->kattr.attr.name; file++) {
+		err = sysfs_create_file(kobj, &file->kattr.attr);
+		if (err)
+			goto put;
+	}
+	for (sub = kind->subdirs; sub && sub->name; sub++) {
+		err = damon_sysfs_subdir_add(kobj, sub);
+		if (err)
+			goto del;
+	}
+	return 0;
+
+del:
+	damon_sysfs_dir_del(kobj);
+	return err;
+put:
+	kobject_put(kobj);
+	return err;
+}
+
+/**
+ * damon_sysfs_dir_del() - Remove a directory and everything below it.
+ * @kobj:	The kobject of the directory.
+ *
+ * Runs the teardown hook of the kind, removes the numbered children and the
+ * fixed subdirectories that exist, then drops the directory.
+ *
+ * Context: Process context, with &damon_sysfs_lock held.  May sleep.
+ */
+void damon_sysfs_dir_del(struct kobject *kobj)
+{
+	const struct damon_sysfs_kind *kind = damon_sysfs_kind_of(kobj);
+	struct damon_sysfs_array *arr;
+	void **slot;
+	int n = 0;
+
+	lockdep_assert_held(&damon_sysfs_lock);
+	if (kind->teardown)
+		kind->teardown(kobj);
+	if (kind->item) {
+		arr = container_of(kobj, struct damon_sysfs_array, kobj);
+		damon_sysfs_array_clear(arr);
+	}
+	while (kind->subdirs && kind->subdirs[n].name)
+		n++;
+	/* From the last subdirectory created back to the first. */
+	while (n--) {
+		slot = damon_sysfs_subdir_slot(kobj, &kind->subdirs[n]);
+		if (*slot)
+			damon_sysfs_dir_del(*slot);
+		*slot = NULL;
+	}
+	kobject_put(kobj);
+}
+
+/* === Numbered directories === */
+
+/**
+ * damon_sysfs_array_clear() - Remove every child of a numbered directory.
+ * @arr:	The numbered directory.
+ *
+ * Context: Process context, with &damon_sysfs_lock held.  May sleep.
+ */
+void damon_sysfs_array_clear(struct damon_sysfs_array *arr)
+{
+	int i;
+
+	lockdep_assert_held(&damon_sysfs_lock);
+	for (i = 0; i < arr->nr; i++)
+		damon_sysfs_dir_del(arr->items[i]);
+	kfree(arr->items);
+	arr->items = NULL;
+	arr->room = 0;
+	WRITE_ONCE(arr->nr, 0);
+}
+
+/**
+ * damon_sysfs_array_reserve() - Empty a numbered directory and make room
+ * for new children.
+ * @arr:	The numbered directory.
+ * @nr:		How many children damon_sysfs_array_push() may add.
+ *
+ * Context: Process context, with &damon_sysfs_lock held.  May sleep.
+ * Return: 0 on success, -ENOMEM when out of memory.
+ */
+int damon_sysfs_array_reserve(struct damon_sysfs_array *arr, int nr)
+{
+	damon_sysfs_array_clear(arr);
+	if (!nr)
+		return 0;
+	arr->items = kmalloc_array(nr, sizeof(*arr->items),
+				   GFP_KERNEL | __GFP_NOWARN);
+	if (!arr->items)
+		return -ENOMEM;
+	arr->room = nr;
+	return 0;
+}
+
+/**
+ * damon_sysfs_array_push() - Add the next child of a numbered directory.
+ * @arr:	The numbered directory, with room from
+ *		damon_sysfs_array_reserve().
+ * @item:	The child, from damon_sysfs_dir_new() with the kind of
+ *		@arr's children.  It is consumed, also on failure.
+ *
+ * Context: Process context, with &damon_sysfs_lock held.  May sleep.
+ * Return: 0 on success, -ENOSPC if there is no room left, or the error of
+ * damon_sysfs_dir_add().
+ */
+int damon_sysfs_array_push(struct damon_sysfs_array *arr,
+			   struct kobject *item)
+{
+	char name[12];
+	int err;
+
+	lockdep_assert_held(&damon_sysfs_lock);
+	if (WARN_ON_ONCE(arr->nr >= arr->room)) {
+		kobject_put(item);
+		return -ENOSPC;
+	}
+	snprintf(name, sizeof(name), "%d", arr->nr);
+	err = damon_sysfs_dir_add(item, &arr->kobj, name);
+	if (err)
+		return err;
+	arr->items[arr->nr] = item;
+	WRITE_ONCE(arr->nr, arr->nr + 1);
+	return 0;
+}
+
+/* Replace the children of @arr by @nr new ones, or by none on failure. */
+static int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr)
+{
+	const struct damon_sysfs_kind *item_kind =
+		damon_sysfs_kind_of(&arr->kobj)->item;
+	struct kobject *item;
+	int err;
+
+	err = damon_sysfs_array_reserve(arr, nr);
+	while (!err && arr->nr < nr) {
+		item = damon_sysfs_dir_new(item_kind, NULL);
+		err = item ? damon_sysfs_array_push(arr, item) : -ENOMEM;
+	}
+	if (err)
+		damon_sysfs_array_clear(arr);
+	return err;
+}
+
+/* === min/max ranges === */
+
+static struct damon_sysfs_file damon_sysfs_range_files[] = {
+	DAMON_SYSFS_UL("min", struct damon_sysfs_range, min),
+	DAMON_SYSFS_UL("max", struct damon_sysfs_range, max),
+	{ }
 };
-ATTRIBUTE_GROUPS(damon_sysfs_ul_range);
 
-const struct kobj_type damon_sysfs_ul_range_ktype = {
-	.release = damon_sysfs_ul_range_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_ul_range_groups,
-};
+/*
+ * The kind of every min/max directory.  Its users give the initial bounds
+ * with a prototype in their &struct damon_sysfs_subdir.
+ */
+const struct damon_sysfs_kind damon_sysfs_range_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_range,
+			 .files = damon_sysfs_range_files);

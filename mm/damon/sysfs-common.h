@@ -1,20 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DAMON sysfs interface: structures and helpers shared by sysfs.c,
- * sysfs-schemes.c and the KUnit suite.
+ * DAMON sysfs interface: the machinery its directories share, and the
+ * directory structures that sysfs.c, sysfs-schemes.c and the KUnit suite
+ * use.
  *
- * Every directory under /sys/kernel/mm/damon/admin is one structure with an
- * embedded kobject.  The structures only hold what the user wrote; a running
- * kdamond never reads them.  "on" and "commit" build a fresh &struct
- * damon_ctx from them (damon_sysfs_build_ctx()).
+ * Directories are data.  Each one is a structure that starts with its
+ * kobject and is described by a &struct damon_sysfs_kind: the table of its
+ * files, the table of its fixed subdirectories and, for a numbered directory
+ * (kdamonds/, targets/, schemes/, ...), the kind of its numbered children.
+ * sysfs-common.c allocates, populates, removes and frees every directory from
+ * that description, and one pair of show and store handlers serves every
+ * file that just holds a number, a flag or a keyword.
+ *
+ * The structures only keep what the user wrote, plus what the scheme
+ * commands copy out of a running context.  "on" and "commit" build a fresh
+ * &struct damon_ctx from them (damon_sysfs_ctx_from_dir()); a running
+ * kdamond never reads them.
  */
 
 #ifndef _MM_DAMON_SYSFS_COMMON_H
 #define _MM_DAMON_SYSFS_COMMON_H
 
+#include <linux/array_size.h>
+#include <linux/build_bug.h>
 #include <linux/damon.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
+#include <linux/stddef.h>
 
 /*
  * Serialises state changes and the creation and removal of directories.
@@ -27,53 +39,350 @@
  */
 extern struct mutex damon_sysfs_lock;
 
-extern const struct kobj_type damon_sysfs_ul_range_ktype;
+/* === Files === */
 
 /**
- * struct damon_sysfs_ul_range - A directory holding a closed range of
- * unsigned longs, as files "min" and "max".
- * @kobj:	The kobject of the directory.
- * @min:	Value of the "min" file.
- * @max:	Value of the "max" file.
+ * enum damon_sysfs_fmt - How a value file reads and writes its value.
+ * @DAMON_SYSFS_FMT_UL:		An unsigned long, in decimal.
+ * @DAMON_SYSFS_FMT_INT:	An int, in decimal.
+ * @DAMON_SYSFS_FMT_IDX:	An int that may not be negative.
+ * @DAMON_SYSFS_FMT_BOOL:	A bool, read as "Y" or "N", written as anything
+ *				kstrtobool() takes.
+ * @DAMON_SYSFS_FMT_WORD:	An enum, read and written as one of the
+ *				keywords of &damon_sysfs_file.words.
+ * @DAMON_SYSFS_FMT_NR:		The number of children of a numbered
+ *				directory.  Writing it replaces them all.
  */
-struct damon_sysfs_ul_range {
+enum damon_sysfs_fmt {
+	DAMON_SYSFS_FMT_UL,
+	DAMON_SYSFS_FMT_INT,
+	DAMON_SYSFS_FMT_IDX,
+	DAMON_SYSFS_FMT_BOOL,
+	DAMON_SYSFS_FMT_WORD,
+	DAMON_SYSFS_FMT_NR,
+};
+
+/**
+ * struct damon_sysfs_file - A file of a directory.
+ * @kattr:	The attribute.  Value files use damon_sysfs_val_show() and,
+ *		unless read-only, damon_sysfs_val_store(); other files bring
+ *		their own handlers.
+ * @offset:	Offset of the value in the directory structure.  The value is
+ *		an unsigned long for %DAMON_SYSFS_FMT_UL, a bool for
+ *		%DAMON_SYSFS_FMT_BOOL, and an int or an enum otherwise.
+ * @fmt:	How the value is read and written.
+ * @words:	The keywords of a %DAMON_SYSFS_FMT_WORD value, indexed by
+ *		the value and ended by NULL.
+ *
+ * Value files neither take &damon_sysfs_lock nor check their value against
+ * others: readers use READ_ONCE(), and "on" and "commit" validate.  Tables
+ * of files end with an entry whose name is NULL.
+ */
+struct damon_sysfs_file {
+	struct kobj_attribute kattr;
+	size_t offset;
+	enum damon_sysfs_fmt fmt;
+	const char * const *words;
+};
+
+ssize_t damon_sysfs_val_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf);
+ssize_t damon_sysfs_val_store(struct kobject *kobj,
+			      struct kobj_attribute *attr, const char *buf,
+			      size_t count);
+
+#define __DAMON_SYSFS_ATTR(_name, _mode, _show, _store)			\
+	.kattr = {							\
+		.attr = { .name = _name, .mode = _mode },		\
+		.show = _show,						\
+		.store = _store,					\
+	}
+
+#define __DAMON_SYSFS_VAL(_name, _mode, _store, _type, _member, _fmt, ...) \
+	{								\
+		__DAMON_SYSFS_ATTR(_name, _mode, damon_sysfs_val_show,	\
+				   _store),				\
+		.offset = offsetof(_type, _member),			\
+		.fmt = _fmt,						\
+		__VA_ARGS__						\
+	}
+#define __DAMON_SYSFS_RW(_name, _type, _member, _fmt, ...)		\
+	__DAMON_SYSFS_VAL(_name, 0600, damon_sysfs_val_store, _type,	\
+			  _member, _fmt, __VA_ARGS__)
+
+/* A read-write unsigned long file. */
+#define DAMON_SYSFS_UL(_name, _type, _member)				\
+	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_UL)
+/* A read-only unsigned long file. */
+#define DAMON_SYSFS_UL_RO(_name, _type, _member)			\
+	__DAMON_SYSFS_VAL(_name, 0400, NULL, _type, _member,		\
+			  DAMON_SYSFS_FMT_UL)
+/* A read-write int file. */
+#define DAMON_SYSFS_INT(_name, _type, _member)				\
+	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_INT)
+/* A read-write int file that refuses negative values. */
+#define DAMON_SYSFS_IDX(_name, _type, _member)				\
+	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_IDX)
+/* A read-write "Y"/"N" file. */
+#define DAMON_SYSFS_BOOL(_name, _type, _member)				\
+	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_BOOL)
+/* A read-write keyword file; @_words is indexed by the enum @_member. */
+#define DAMON_SYSFS_WORD(_name, _type, _member, _words)			\
+	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_WORD,	\
+			 .words = _words)
+/* The "nr_*" file of a numbered directory. */
+#define DAMON_SYSFS_NR(_name)						\
+	__DAMON_SYSFS_RW(_name, struct damon_sysfs_array, nr,		\
+			 DAMON_SYSFS_FMT_NR)
+/* A file with handlers of its own. */
+#define DAMON_SYSFS_FILE(_name, _mode, _show, _store)			\
+	{ __DAMON_SYSFS_ATTR(_name, _mode, _show, _store) }
+
+int damon_sysfs_find_word(const char *buf, const char * const *words);
+int damon_sysfs_parse_nr(const char *buf, int *nr);
+
+/* === Directories === */
+
+struct damon_sysfs_array;
+
+/**
+ * struct damon_sysfs_subdir - A fixed subdirectory of a directory.
+ * @name:	Its name.
+ * @kind:	Its kind.
+ * @proto:	Its initial values, or NULL for those of @kind.
+ * @offset:	Offset, in the parent structure, of the pointer to it.
+ *
+ * Tables of subdirectories end with an entry whose name is NULL.
+ */
+struct damon_sysfs_subdir {
+	const char *name;
+	const struct damon_sysfs_kind *kind;
+	const void *proto;
+	size_t offset;
+};
+
+/* Subdirectory @_name of kind @_kind, pointed to by @_member of @_type. */
+#define DAMON_SYSFS_SUBDIR(_name, _type, _member, _kind, ...)		\
+	{								\
+		.name = _name,						\
+		.kind = _kind,						\
+		.offset = offsetof(_type, _member),			\
+		__VA_ARGS__						\
+	}
+
+/**
+ * struct damon_sysfs_kind - What one kind of directory looks like.
+ * @ktype:	Its kobj_type.  Every kind shares the release function and
+ *		the sysfs operations; DAMON_SYSFS_KIND() fills both in.
+ * @size:	Size of the structure, whose first member is the kobject.
+ * @proto:	Initial values of a new directory, with a zeroed kobject, or
+ *		NULL to start from zeroes.
+ * @files:	Its files, or NULL for none.
+ * @subdirs:	Its fixed subdirectories, or NULL for none.  They are
+ *		created in this order and removed in the reverse one.
+ * @item:	For a numbered directory, the kind of its children; the
+ *		structure then starts with a &struct damon_sysfs_array.
+ * @max_items:	For a numbered directory, the most children it may have, or
+ *		0 for no limit.  Larger numbers are refused with -EINVAL.
+ * @busy:	Optional, for a numbered directory.  Called with
+ *		&damon_sysfs_lock held before its children are replaced; if it
+ *		returns true, they are not, and the write fails with -EBUSY.
+ * @teardown:	Optional.  Called with &damon_sysfs_lock held right before
+ *		the directory is removed, to drop what it holds besides
+ *		directories.
+ * @release:	Optional.  Called when the last reference goes, before the
+ *		structure is freed, to free memory the structure owns.
+ *
+ * The hooks take the kobject of the directory; container_of() gives the
+ * structure.
+ */
+struct damon_sysfs_kind {
+	const struct kobj_type ktype;
+	size_t size;
+	const void *proto;
+	struct damon_sysfs_file *files;
+	const struct damon_sysfs_subdir *subdirs;
+	const struct damon_sysfs_kind *item;
+	int max_items;
+	bool (*busy)(struct damon_sysfs_array *arr);
+	void (*teardown)(struct kobject *kobj);
+	void (*release)(struct kobject *kobj);
+};
+
+void damon_sysfs_release(struct kobject *kobj);
+
+/*
+ * Describe a kind of directory whose structure is @_type and whose kobject
+ * is @_kobj, which must be the first thing in @_type.
+ */
+#define DAMON_SYSFS_KIND_AT(_type, _kobj, ...)				\
+	{								\
+		.ktype = {						\
+			.release = damon_sysfs_release,			\
+			.sysfs_ops = &kobj_sysfs_ops,			\
+		},							\
+		.size = sizeof(_type) +					\
+			BUILD_BUG_ON_ZERO(offsetof(_type, _kobj)),	\
+		__VA_ARGS__						\
+	}
+#define DAMON_SYSFS_KIND(_type, ...)					\
+	DAMON_SYSFS_KIND_AT(_type, kobj, __VA_ARGS__)
+
+/*
+ * Describe a numbered directory whose "nr_*" file is @_nr_file and whose
+ * children are of kind @_item.
+ */
+#define DAMON_SYSFS_ARRAY_KIND(_nr_file, _item, ...)			\
+	DAMON_SYSFS_KIND(struct damon_sysfs_array,			\
+		.files = (struct damon_sysfs_file []) {			\
+			DAMON_SYSFS_NR(_nr_file),			\
+			{ }						\
+		},							\
+		.item = _item,						\
+		__VA_ARGS__)
+
+struct kobject *damon_sysfs_dir_new(const struct damon_sysfs_kind *kind,
+				    const void *proto);
+int damon_sysfs_dir_add(struct kobject *kobj, struct kobject *parent,
+			const char *name);
+void damon_sysfs_dir_del(struct kobject *kobj);
+
+/**
+ * struct damon_sysfs_array - A numbered directory: children named 0, 1, ...
+ * @kobj:	The kobject of the directory.
+ * @items:	The kobjects of the children, in order.
+ * @nr:		Number of children, the value of its "nr_*" file.
+ * @room:	Number of entries allocated in @items.
+ *
+ * Children are added and removed only with &damon_sysfs_lock held.
+ */
+struct damon_sysfs_array {
+	struct kobject kobj;
+	struct kobject **items;
+	int nr;
+	int room;
+};
+
+/* The structure of type @type of child @i of @arr. */
+#define damon_sysfs_item(arr, i, type)					\
+	container_of((arr)->items[i], type, kobj)
+
+void damon_sysfs_array_clear(struct damon_sysfs_array *arr);
+int damon_sysfs_array_reserve(struct damon_sysfs_array *arr, int nr);
+int damon_sysfs_array_push(struct damon_sysfs_array *arr,
+			   struct kobject *item);
+
+/**
+ * struct damon_sysfs_range - A directory with a closed range of unsigned
+ * longs, in files "min" and "max".
+ * @kobj:	The kobject of the directory.
+ * @min:	Value of "min".
+ * @max:	Value of "max".
+ */
+struct damon_sysfs_range {
 	struct kobject kobj;
 	unsigned long min;
 	unsigned long max;
 };
 
-struct damon_sysfs_ul_range *damon_sysfs_ul_range_alloc(unsigned long min,
-							unsigned long max);
+extern const struct damon_sysfs_kind damon_sysfs_range_kind;
 
-int damon_sysfs_parse_nr(const char *buf, int *nr);
+/* === The monitoring directories (sysfs.c) === */
 
 /**
- * enum damon_sysfs_cmd - A command written to a kdamond's "state" file.
- * @DAMON_SYSFS_CMD_ON:		Start the kdamond.
- * @DAMON_SYSFS_CMD_OFF:	Stop the kdamond.
- * @DAMON_SYSFS_CMD_COMMIT:	Apply the files' values to the running kdamond.
- * @DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS:	Apply the quota goals.
- * @DAMON_SYSFS_CMD_UPDATE_SCHEMES_STATS:	Refresh the schemes' stats files.
- * @DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_REGIONS: Refresh tried_regions/.
- * @DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_BYTES:	Refresh tried_regions/total_bytes.
- * @DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS: Empty tried_regions/.
- * @DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS: Refresh effective_bytes.
- * @NR_DAMON_SYSFS_CMDS:	Number of commands.
- *
- * Commands from @DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS on are handled by
- * damon_sysfs_schemes_cmd().
+ * struct damon_sysfs_region - A regions/<N>/ directory.
+ * @kobj:	The kobject of the directory.
+ * @ar:		Values of "start" and "end".
  */
-enum damon_sysfs_cmd {
-	DAMON_SYSFS_CMD_ON,
-	DAMON_SYSFS_CMD_OFF,
-	DAMON_SYSFS_CMD_COMMIT,
-	DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS,
-	DAMON_SYSFS_CMD_UPDATE_SCHEMES_STATS,
-	DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_REGIONS,
-	DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_BYTES,
-	DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS,
-	DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS,
-	NR_DAMON_SYSFS_CMDS,
+struct damon_sysfs_region {
+	struct kobject kobj;
+	struct damon_addr_range ar;
+};
+
+/**
+ * struct damon_sysfs_target - A targets/<N>/ directory.
+ * @kobj:	The kobject of the directory.
+ * @pid:	Value of "pid_target".
+ * @regions:	The regions/ directory, of &struct damon_sysfs_region.
+ */
+struct damon_sysfs_target {
+	struct kobject kobj;
+	int pid;
+	struct damon_sysfs_array *regions;
+};
+
+/**
+ * struct damon_sysfs_intervals - The monitoring_attrs/intervals/ directory.
+ * @kobj:	The kobject of the directory.
+ * @sample_us:	Value of "sample_us".
+ * @aggr_us:	Value of "aggr_us".
+ * @update_us:	Value of "update_us".
+ */
+struct damon_sysfs_intervals {
+	struct kobject kobj;
+	unsigned long sample_us;
+	unsigned long aggr_us;
+	unsigned long update_us;
+};
+
+/**
+ * struct damon_sysfs_mon_attrs - The monitoring_attrs/ directory.
+ * @kobj:	The kobject of the directory.
+ * @intervals:	The intervals/ directory.
+ * @nr_regions:	The nr_regions/ directory.
+ */
+struct damon_sysfs_mon_attrs {
+	struct kobject kobj;
+	struct damon_sysfs_intervals *intervals;
+	struct damon_sysfs_range *nr_regions;
+};
+
+/**
+ * struct damon_sysfs_context - A contexts/<N>/ directory.
+ * @kobj:	The kobject of the directory.
+ * @ops_id:	Value of "operations".
+ * @mon_attrs:	The monitoring_attrs/ directory.
+ * @targets:	The targets/ directory, of &struct damon_sysfs_target.
+ * @schemes:	The schemes/ directory, of &struct damon_sysfs_scheme.
+ */
+struct damon_sysfs_context {
+	struct kobject kobj;
+	enum damon_ops_id ops_id;
+	struct damon_sysfs_mon_attrs *mon_attrs;
+	struct damon_sysfs_array *targets;
+	struct damon_sysfs_array *schemes;
+};
+
+/**
+ * struct damon_sysfs_kdamond - A kdamonds/<N>/ directory.
+ * @kobj:	The kobject of the directory.
+ * @contexts:	The contexts/ directory, of &struct damon_sysfs_context.
+ * @damon_ctx:	The context this directory last started, or NULL.  It may
+ *		have stopped by itself since.  Protected by &damon_sysfs_lock.
+ */
+struct damon_sysfs_kdamond {
+	struct kobject kobj;
+	struct damon_sysfs_array *contexts;
+	struct damon_ctx *damon_ctx;
+};
+
+/**
+ * struct damon_sysfs_cmd - A command of a kdamond's "state" file.
+ * @word:		What the user writes.
+ * @run:		Runs a command on the kdamond directory itself.
+ * @run_schemes:	Runs a scheme command: @ctx is the running context,
+ *			@schemes the schemes/ directory of the kdamond's
+ *			context.  The command fails with -EINVAL without
+ *			calling it if the kdamond does not run.
+ *
+ * A command has either @run or @run_schemes.  Both are called with
+ * &damon_sysfs_lock held, and return 0 or an error for the writer.
+ */
+struct damon_sysfs_cmd {
+	const char *word;
+	int (*run)(struct damon_sysfs_kdamond *kdamond);
+	int (*run_schemes)(struct damon_ctx *ctx,
+			   struct damon_sysfs_array *schemes);
 };
 
 /* === schemes/ (sysfs-schemes.c) === */
@@ -87,123 +396,83 @@ enum damon_sysfs_cmd {
  */
 struct damon_sysfs_access_pattern {
 	struct kobject kobj;
-	struct damon_sysfs_ul_range *sz;
-	struct damon_sysfs_ul_range *nr_accesses;
-	struct damon_sysfs_ul_range *age;
+	struct damon_sysfs_range *sz;
+	struct damon_sysfs_range *nr_accesses;
+	struct damon_sysfs_range *age;
 };
 
 /**
  * struct damon_sysfs_weights - The quotas/weights/ directory.
  * @kobj:		The kobject of the directory.
- * @sz:			Value of "sz_permil".
- * @nr_accesses:	Value of "nr_accesses_permil".
- * @age:		Value of "age_permil".
+ * @permil:		Values of "sz_permil", "nr_accesses_permil" and
+ *			"age_permil", in this order.
  */
 struct damon_sysfs_weights {
 	struct kobject kobj;
-	unsigned long sz;
-	unsigned long nr_accesses;
-	unsigned long age;
+	unsigned long permil[3];
 };
 
 /**
  * struct damon_sysfs_quota_goal - A quotas/goals/<N>/ directory.
- * @kobj:		The kobject of the directory.
- * @metric:		Value of "target_metric".
- * @target_value:	Value of "target_value".
- * @current_value:	Value of "current_value".
+ * @kobj:	The kobject of the directory.
+ * @goal:	Values of "target_metric", "target_value" and
+ *		"current_value", in the public fields of a quota goal.
  */
 struct damon_sysfs_quota_goal {
 	struct kobject kobj;
-	enum damos_quota_goal_metric metric;
-	unsigned long target_value;
-	unsigned long current_value;
-};
-
-/**
- * struct damon_sysfs_quota_goals - The quotas/goals/ directory.
- * @kobj:	The kobject of the directory.
- * @goals_arr:	The numbered child directories.
- * @nr:		Number of entries in @goals_arr, the value of "nr_goals".
- *		Changed only with &damon_sysfs_lock held.
- */
-struct damon_sysfs_quota_goals {
-	struct kobject kobj;
-	struct damon_sysfs_quota_goal **goals_arr;
-	int nr;
+	struct damos_quota_goal goal;
 };
 
 /**
  * struct damon_sysfs_quotas - The quotas/ directory.
  * @kobj:		The kobject of the directory.
- * @weights:		The weights/ directory.
- * @goals:		The goals/ directory.
- * @ms:			Value of "ms".
- * @sz:			Value of "bytes".
- * @reset_interval_ms:	Value of "reset_interval_ms".
- * @effective_sz:	Value of "effective_bytes", copied from the running
+ * @time_ms:		Value of "ms".
+ * @bytes:		Value of "bytes".
+ * @reset_ms:		Value of "reset_interval_ms".
+ * @effective_bytes:	Value of "effective_bytes", copied from the running
  *			scheme by update_schemes_effective_quotas.
+ * @weights:		The weights/ directory.
+ * @goals:		The goals/ directory, of
+ *			&struct damon_sysfs_quota_goal.
  */
 struct damon_sysfs_quotas {
 	struct kobject kobj;
+	unsigned long time_ms;
+	unsigned long bytes;
+	unsigned long reset_ms;
+	unsigned long effective_bytes;
 	struct damon_sysfs_weights *weights;
-	struct damon_sysfs_quota_goals *goals;
-	unsigned long ms;
-	unsigned long sz;
-	unsigned long reset_interval_ms;
-	unsigned long effective_sz;
+	struct damon_sysfs_array *goals;
 };
 
 /**
  * struct damon_sysfs_watermarks - The watermarks/ directory.
- * @kobj:		The kobject of the directory.
- * @metric:		Value of "metric".
- * @interval_us:	Value of "interval_us".
- * @high:		Value of "high".
- * @mid:		Value of "mid".
- * @low:		Value of "low".
+ * @kobj:	The kobject of the directory.
+ * @wm:		Values of its files, in the public fields of a set of
+ *		watermarks.
  */
 struct damon_sysfs_watermarks {
 	struct kobject kobj;
-	enum damos_wmark_metric metric;
-	unsigned long interval_us;
-	unsigned long high;
-	unsigned long mid;
-	unsigned long low;
+	struct damos_watermarks wm;
 };
 
 /**
- * struct damon_sysfs_scheme_filter - A filters/<N>/ directory.
+ * struct damon_sysfs_filter - A filters/<N>/ directory.
  * @kobj:		The kobject of the directory.
  * @type:		Value of "type".
  * @matching:		Value of "matching".
+ * @target_idx:		Value of "damon_target_idx".
+ * @range:		Values of "addr_start" and "addr_end".
  * @memcg_path:		Value of "memcg_path", or NULL when empty.
  *			Protected by &damon_sysfs_lock.
- * @addr_start:		Value of "addr_start".
- * @addr_end:		Value of "addr_end".
- * @target_idx:		Value of "damon_target_idx".
  */
-struct damon_sysfs_scheme_filter {
+struct damon_sysfs_filter {
 	struct kobject kobj;
 	enum damos_filter_type type;
 	bool matching;
-	char *memcg_path;
-	unsigned long addr_start;
-	unsigned long addr_end;
 	int target_idx;
-};
-
-/**
- * struct damon_sysfs_scheme_filters - The filters/ directory.
- * @kobj:	The kobject of the directory.
- * @filters_arr: The numbered child directories.
- * @nr:		Number of entries in @filters_arr, the value of "nr_filters".
- *		Changed only with &damon_sysfs_lock held.
- */
-struct damon_sysfs_scheme_filters {
-	struct kobject kobj;
-	struct damon_sysfs_scheme_filter **filters_arr;
-	int nr;
+	struct damon_addr_range range;
+	char *memcg_path;
 };
 
 /**
@@ -218,7 +487,7 @@ struct damon_sysfs_stats {
 };
 
 /**
- * struct damon_sysfs_scheme_region - A tried_regions/<N>/ directory.
+ * struct damon_sysfs_tried_region - A tried_regions/<N>/ directory.
  * @kobj:		The kobject of the directory.
  * @ar:			Values of "start" and "end".
  * @nr_accesses:	Value of "nr_accesses".
@@ -226,7 +495,7 @@ struct damon_sysfs_stats {
  * @list:		Link in the list a tried-regions walk collects,
  *			before the directory is added.
  */
-struct damon_sysfs_scheme_region {
+struct damon_sysfs_tried_region {
 	struct kobject kobj;
 	struct damon_addr_range ar;
 	unsigned long nr_accesses;
@@ -235,30 +504,26 @@ struct damon_sysfs_scheme_region {
 };
 
 /**
- * struct damon_sysfs_scheme_regions - The tried_regions/ directory.
- * @kobj:		The kobject of the directory.
- * @regions_list:	The numbered child directories, in order.  Changed
- *			only with &damon_sysfs_lock held.
- * @nr:			Number of entries in @regions_list.
+ * struct damon_sysfs_tried_regions - The tried_regions/ directory.
+ * @arr:		The numbered directory, of
+ *			&struct damon_sysfs_tried_region.
  * @total_bytes:	Value of "total_bytes".
  */
-struct damon_sysfs_scheme_regions {
-	struct kobject kobj;
-	struct list_head regions_list;
-	int nr;
+struct damon_sysfs_tried_regions {
+	struct damon_sysfs_array arr;
 	unsigned long total_bytes;
 };
 
 /**
  * struct damon_sysfs_scheme - A schemes/<N>/ directory.
  * @kobj:		The kobject of the directory.
- * @action:		Value of the "action" file.
- * @target_nid:		Value of the "target_nid" file.
- * @apply_interval_us:	Value of the "apply_interval_us" file.
+ * @action:		Value of "action".
+ * @target_nid:		Value of "target_nid".
+ * @apply_interval_us:	Value of "apply_interval_us".
  * @access_pattern:	The access_pattern/ directory.
  * @quotas:		The quotas/ directory.
  * @watermarks:		The watermarks/ directory.
- * @filters:		The filters/ directory.
+ * @filters:		The filters/ directory, of &struct damon_sysfs_filter.
  * @stats:		The stats/ directory.
  * @tried_regions:	The tried_regions/ directory.
  */
@@ -270,130 +535,24 @@ struct damon_sysfs_scheme {
 	struct damon_sysfs_access_pattern *access_pattern;
 	struct damon_sysfs_quotas *quotas;
 	struct damon_sysfs_watermarks *watermarks;
-	struct damon_sysfs_scheme_filters *filters;
+	struct damon_sysfs_array *filters;
 	struct damon_sysfs_stats *stats;
-	struct damon_sysfs_scheme_regions *tried_regions;
+	struct damon_sysfs_tried_regions *tried_regions;
 };
 
-/**
- * struct damon_sysfs_schemes - The schemes/ directory of a context.
- * @kobj:	The kobject of the directory.
- * @schemes_arr: The numbered child directories.
- * @nr:		Number of entries in @schemes_arr, the value of "nr_schemes".
- *		Changed only with &damon_sysfs_lock held.
- */
-struct damon_sysfs_schemes {
-	struct kobject kobj;
-	struct damon_sysfs_scheme **schemes_arr;
-	int nr;
-};
+extern const struct damon_sysfs_kind damon_sysfs_schemes_kind;
+extern const struct damon_sysfs_cmd damon_sysfs_schemes_cmds[];
 
-extern const struct kobj_type damon_sysfs_schemes_ktype;
-
-struct damon_sysfs_schemes *damon_sysfs_schemes_alloc(void);
-void damon_sysfs_schemes_rm_dirs(struct damon_sysfs_schemes *schemes);
 int damon_sysfs_add_schemes(struct damon_ctx *ctx,
-			    struct damon_sysfs_schemes *sysfs_schemes);
-int damon_sysfs_schemes_cmd(enum damon_sysfs_cmd cmd, struct damon_ctx *ctx,
-			    struct damon_sysfs_schemes *sysfs_schemes);
-
-/* === The monitoring directories (sysfs.c) === */
-
-/**
- * struct damon_sysfs_region - A regions/<N>/ directory.
- * @kobj:	The kobject of the directory.
- * @ar:		Values of the "start" and "end" files.
- */
-struct damon_sysfs_region {
-	struct kobject kobj;
-	struct damon_addr_range ar;
-};
-
-/**
- * struct damon_sysfs_regions - The regions/ directory of a target.
- * @kobj:	The kobject of the directory.
- * @regions_arr: The numbered child directories.
- * @nr:		Number of entries in @regions_arr.  Changed only with
- *		&damon_sysfs_lock held.
- */
-struct damon_sysfs_regions {
-	struct kobject kobj;
-	struct damon_sysfs_region **regions_arr;
-	int nr;
-};
-
-/**
- * struct damon_sysfs_target - A targets/<N>/ directory.
- * @kobj:	The kobject of the directory.
- * @regions:	The regions/ directory.
- * @pid:	Value of the "pid_target" file.
- */
-struct damon_sysfs_target {
-	struct kobject kobj;
-	struct damon_sysfs_regions *regions;
-	int pid;
-};
-
-/**
- * struct damon_sysfs_targets - The targets/ directory of a context.
- * @kobj:	The kobject of the directory.
- * @targets_arr: The numbered child directories.
- * @nr:		Number of entries in @targets_arr.  Changed only with
- *		&damon_sysfs_lock held.
- */
-struct damon_sysfs_targets {
-	struct kobject kobj;
-	struct damon_sysfs_target **targets_arr;
-	int nr;
-};
-
-/**
- * struct damon_sysfs_intervals - The monitoring_attrs/intervals/ directory.
- * @kobj:	The kobject of the directory.
- * @sample_us:	Value of the "sample_us" file.
- * @aggr_us:	Value of the "aggr_us" file.
- * @update_us:	Value of the "update_us" file.
- */
-struct damon_sysfs_intervals {
-	struct kobject kobj;
-	unsigned long sample_us;
-	unsigned long aggr_us;
-	unsigned long update_us;
-};
-
-/**
- * struct damon_sysfs_attrs - The monitoring_attrs/ directory.
- * @kobj:	The kobject of the directory.
- * @intervals:	The intervals/ directory.
- * @nr_regions_range: The nr_regions/ directory.
- */
-struct damon_sysfs_attrs {
-	struct kobject kobj;
-	struct damon_sysfs_intervals *intervals;
-	struct damon_sysfs_ul_range *nr_regions_range;
-};
-
-/**
- * struct damon_sysfs_context - A contexts/<N>/ directory.
- * @kobj:	The kobject of the directory.
- * @ops_id:	Value of the "operations" file.
- * @attrs:	The monitoring_attrs/ directory.
- * @targets:	The targets/ directory.
- * @schemes:	The schemes/ directory.
- */
-struct damon_sysfs_context {
-	struct kobject kobj;
-	enum damon_ops_id ops_id;
-	struct damon_sysfs_attrs *attrs;
-	struct damon_sysfs_targets *targets;
-	struct damon_sysfs_schemes *schemes;
-};
+			    struct damon_sysfs_array *schemes);
 
 #if IS_ENABLED(CONFIG_KUNIT)
-int damon_sysfs_parse_cmd(const char *buf);
-int damon_sysfs_parse_ops(const char *buf, enum damon_ops_id *id);
-struct damon_ctx *damon_sysfs_build_ctx(struct damon_sysfs_context *sys_ctx);
-struct damos *damon_sysfs_build_scheme(struct damon_sysfs_scheme *sys_scheme);
+extern const char * const damon_sysfs_ops_words[];
+const struct damon_sysfs_cmd *damon_sysfs_find_cmd(const char *buf);
+int damon_sysfs_run_cmd(struct damon_sysfs_kdamond *kdamond,
+			const struct damon_sysfs_cmd *cmd);
+struct damon_ctx *damon_sysfs_ctx_from_dir(struct damon_sysfs_context *dir);
+struct damos *damon_sysfs_scheme_from_dir(struct damon_sysfs_scheme *dir);
 #endif
 
 #endif	/* _MM_DAMON_SYSFS_COMMON_H */

@@ -3,13 +3,12 @@
  * DAMON sysfs interface: /sys/kernel/mm/damon/admin.
  *
  * Map of this file:
- *   - regions/ and regions/<N>/		initial monitoring regions
- *   - targets/ and targets/<N>/		monitoring targets
- *   - monitoring_attrs/			intervals and nr_regions range
- *   - contexts/ and contexts/<N>/		monitoring contexts
- *   - building a damon_ctx			what "on" and "commit" run
- *   - kdamonds/ and kdamonds/<N>/		the "state" and "pid" files
- *   - initialisation
+ *   - the directories		kdamonds/ down to regions/, as kind tables
+ *   - building a damon_ctx	what "on" and "commit" run
+ *   - the "state" commands	on, off, commit; the rest is in
+ *				sysfs-schemes.c
+ *   - kdamonds/<N>/ files	"state" and "pid"
+ *   - start-up
  *
  * The directories only keep what the user wrote.  "on" builds a fresh
  * &struct damon_ctx from them and starts it; "commit" builds another one and
@@ -20,989 +19,271 @@
  */
 
 #include <linux/err.h>
-#include <linux/kstrtox.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/time64.h>
 
 #include <kunit/visibility.h>
 
 #include "sysfs-common.h"
 
-/* === regions/<N>/ === */
+/* === The directories === */
 
-static struct damon_sysfs_region *damon_sysfs_region_alloc(void)
-{
-	return kzalloc(sizeof(struct damon_sysfs_region), GFP_KERNEL);
-}
-
-static ssize_t start_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	struct damon_sysfs_region *region = container_of(kobj,
-			struct damon_sysfs_region, kobj);
-
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(region->ar.start));
-}
-
-static ssize_t start_store(struct kobject *kobj, struct kobj_attribute *attr,
-			   const char *buf, size_t count)
-{
-	struct damon_sysfs_region *region = container_of(kobj,
-			struct damon_sysfs_region, kobj);
-	unsigned long val;
-
-	if (kstrtoul(buf, 0, &val))
-		return -EINVAL;
-	WRITE_ONCE(region->ar.start, val);
-	return count;
-}
-
-static ssize_t end_show(struct kobject *kobj, struct kobj_attribute *attr,
-			char *buf)
-{
-	struct damon_sysfs_region *region = container_of(kobj,
-			struct damon_sysfs_region, kobj);
-
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(region->ar.end));
-}
-
-static ssize_t end_store(struct kobject *kobj, struct kobj_attribute *attr,
-			 const char *buf, size_t count)
-{
-	struct damon_sysfs_region *region = container_of(kobj,
-			struct damon_sysfs_region, kobj);
-	unsigned long val;
-
-	if (kstrtoul(buf, 0, &val))
-		return -EINVAL;
-	WRITE_ONCE(region->ar.end, val);
-	return count;
-}
-
-static void damon_sysfs_region_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_region, kobj));
-}
-
-static struct kobj_attribute damon_sysfs_region_start_attr =
-		__ATTR_RW_MODE(start, 0600);
-
-static struct kobj_attribute damon_sysfs_region_end_attr =
-		__ATTR_RW_MODE(end, 0600);
-
-static struct attribute *damon_sysfs_region_attrs[] = {
-	&damon_sysfs_region_start_attr.attr,
-	&damon_sysfs_region_end_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_region);
-
-static const struct kobj_type damon_sysfs_region_ktype = {
-	.release = damon_sysfs_region_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_region_groups,
+static struct damon_sysfs_file damon_sysfs_region_files[] = {
+	DAMON_SYSFS_UL("start", struct damon_sysfs_region, ar.start),
+	DAMON_SYSFS_UL("end", struct damon_sysfs_region, ar.end),
+	{ }
 };
 
-/* === regions/ === */
+static const struct damon_sysfs_kind damon_sysfs_region_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_region,
+			 .files = damon_sysfs_region_files);
 
-static struct damon_sysfs_regions *damon_sysfs_regions_alloc(void)
-{
-	return kzalloc(sizeof(struct damon_sysfs_regions), GFP_KERNEL);
-}
+static const struct damon_sysfs_kind damon_sysfs_regions_kind =
+	DAMON_SYSFS_ARRAY_KIND("nr_regions", &damon_sysfs_region_kind);
 
-static void damon_sysfs_regions_rm_dirs(struct damon_sysfs_regions *regions)
-{
-	int i;
-
-	for (i = 0; i < regions->nr; i++)
-		kobject_put(&regions->regions_arr[i]->kobj);
-	kfree(regions->regions_arr);
-	regions->regions_arr = NULL;
-	regions->nr = 0;
-}
-
-static int damon_sysfs_regions_add_dirs(struct damon_sysfs_regions *regions,
-					int nr)
-{
-	struct damon_sysfs_region **arr, *region;
-	int err, i;
-
-	damon_sysfs_regions_rm_dirs(regions);
-	if (!nr)
-		return 0;
-
-	arr = kmalloc_array(nr, sizeof(*arr), GFP_KERNEL | __GFP_NOWARN);
-	if (!arr)
-		return -ENOMEM;
-	regions->regions_arr = arr;
-
-	for (i = 0; i < nr; i++) {
-		region = damon_sysfs_region_alloc();
-		if (!region) {
-			err = -ENOMEM;
-			goto rm_dirs;
-		}
-		err = kobject_init_and_add(&region->kobj,
-					   &damon_sysfs_region_ktype,
-					   &regions->kobj, "%d", i);
-		if (err) {
-			kobject_put(&region->kobj);
-			goto rm_dirs;
-		}
-		arr[i] = region;
-		regions->nr++;
-	}
-	return 0;
-
-rm_dirs:
-	damon_sysfs_regions_rm_dirs(regions);
-	return err;
-}
-
-static ssize_t nr_regions_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	struct damon_sysfs_regions *regions = container_of(kobj,
-			struct damon_sysfs_regions, kobj);
-
-	return sysfs_emit(buf, "%d\n", READ_ONCE(regions->nr));
-}
-
-static ssize_t nr_regions_store(struct kobject *kobj,
-				struct kobj_attribute *attr, const char *buf,
-				size_t count)
-{
-	struct damon_sysfs_regions *regions = container_of(kobj,
-			struct damon_sysfs_regions, kobj);
-	int nr, err;
-
-	err = damon_sysfs_parse_nr(buf, &nr);
-	if (err)
-		return err;
-	/* See damon_sysfs_lock for why this does not wait. */
-	if (!mutex_trylock(&damon_sysfs_lock))
-		return -EBUSY;
-	err = damon_sysfs_regions_add_dirs(regions, nr);
-	mutex_unlock(&damon_sysfs_lock);
-	return err ? err : count;
-}
-
-static void damon_sysfs_regions_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_regions, kobj));
-}
-
-static struct kobj_attribute damon_sysfs_regions_nr_attr =
-		__ATTR_RW_MODE(nr_regions, 0600);
-
-static struct attribute *damon_sysfs_regions_attrs[] = {
-	&damon_sysfs_regions_nr_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_regions);
-
-static const struct kobj_type damon_sysfs_regions_ktype = {
-	.release = damon_sysfs_regions_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_regions_groups,
+static struct damon_sysfs_file damon_sysfs_target_files[] = {
+	DAMON_SYSFS_INT("pid_target", struct damon_sysfs_target, pid),
+	{ }
 };
 
-/* === targets/<N>/ === */
-
-static struct damon_sysfs_target *damon_sysfs_target_alloc(void)
-{
-	return kzalloc(sizeof(struct damon_sysfs_target), GFP_KERNEL);
-}
-
-static int damon_sysfs_target_add_dirs(struct damon_sysfs_target *target)
-{
-	struct damon_sysfs_regions *regions;
-	int err;
-
-	regions = damon_sysfs_regions_alloc();
-	if (!regions)
-		return -ENOMEM;
-	err = kobject_init_and_add(&regions->kobj, &damon_sysfs_regions_ktype,
-				   &target->kobj, "regions");
-	if (err) {
-		kobject_put(&regions->kobj);
-		return err;
-	}
-	target->regions = regions;
-	return 0;
-}
-
-static void damon_sysfs_target_rm_dirs(struct damon_sysfs_target *target)
-{
-	damon_sysfs_regions_rm_dirs(target->regions);
-	kobject_put(&target->regions->kobj);
-}
-
-static ssize_t pid_target_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	struct damon_sysfs_target *target = container_of(kobj,
-			struct damon_sysfs_target, kobj);
-
-	return sysfs_emit(buf, "%d\n", READ_ONCE(target->pid));
-}
-
-static ssize_t pid_target_store(struct kobject *kobj,
-				struct kobj_attribute *attr, const char *buf,
-				size_t count)
-{
-	struct damon_sysfs_target *target = container_of(kobj,
-			struct damon_sysfs_target, kobj);
-	int pid;
-
-	if (kstrtoint(buf, 0, &pid))
-		return -EINVAL;
-	WRITE_ONCE(target->pid, pid);
-	return count;
-}
-
-static void damon_sysfs_target_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_target, kobj));
-}
-
-static struct kobj_attribute damon_sysfs_target_pid_attr =
-		__ATTR_RW_MODE(pid_target, 0600);
-
-static struct attribute *damon_sysfs_target_attrs[] = {
-	&damon_sysfs_target_pid_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_target);
-
-static const struct kobj_type damon_sysfs_target_ktype = {
-	.release = damon_sysfs_target_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_target_groups,
+static const struct damon_sysfs_subdir damon_sysfs_target_subdirs[] = {
+	DAMON_SYSFS_SUBDIR("regions", struct damon_sysfs_target, regions,
+			   &damon_sysfs_regions_kind),
+	{ }
 };
 
-/* === targets/ === */
+static const struct damon_sysfs_kind damon_sysfs_target_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_target,
+			 .files = damon_sysfs_target_files,
+			 .subdirs = damon_sysfs_target_subdirs);
 
-static struct damon_sysfs_targets *damon_sysfs_targets_alloc(void)
-{
-	return kzalloc(sizeof(struct damon_sysfs_targets), GFP_KERNEL);
-}
+static const struct damon_sysfs_kind damon_sysfs_targets_kind =
+	DAMON_SYSFS_ARRAY_KIND("nr_targets", &damon_sysfs_target_kind);
 
-static void damon_sysfs_targets_rm_dirs(struct damon_sysfs_targets *targets)
-{
-	int i;
-
-	for (i = 0; i < targets->nr; i++) {
-		damon_sysfs_target_rm_dirs(targets->targets_arr[i]);
-		kobject_put(&targets->targets_arr[i]->kobj);
-	}
-	kfree(targets->targets_arr);
-	targets->targets_arr = NULL;
-	targets->nr = 0;
-}
-
-static int damon_sysfs_targets_add_dirs(struct damon_sysfs_targets *targets,
-					int nr)
-{
-	struct damon_sysfs_target **arr, *target;
-	int err, i;
-
-	damon_sysfs_targets_rm_dirs(targets);
-	if (!nr)
-		return 0;
-
-	arr = kmalloc_array(nr, sizeof(*arr), GFP_KERNEL | __GFP_NOWARN);
-	if (!arr)
-		return -ENOMEM;
-	targets->targets_arr = arr;
-
-	for (i = 0; i < nr; i++) {
-		target = damon_sysfs_target_alloc();
-		if (!target) {
-			err = -ENOMEM;
-			goto rm_dirs;
-		}
-		err = kobject_init_and_add(&target->kobj,
-					   &damon_sysfs_target_ktype,
-					   &targets->kobj, "%d", i);
-		if (err)
-			goto put_target;
-		err = damon_sysfs_target_add_dirs(target);
-		if (err)
-			goto put_target;
-		arr[i] = target;
-		targets->nr++;
-	}
-	return 0;
-
-put_target:
-	kobject_put(&target->kobj);
-rm_dirs:
-	damon_sysfs_targets_rm_dirs(targets);
-	return err;
-}
-
-static ssize_t nr_targets_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	struct damon_sysfs_targets *targets = container_of(kobj,
-			struct damon_sysfs_targets, kobj);
-
-	return sysfs_emit(buf, "%d\n", READ_ONCE(targets->nr));
-}
-
-static ssize_t nr_targets_store(struct kobject *kobj,
-				struct kobj_attribute *attr, const char *buf,
-				size_t count)
-{
-	struct damon_sysfs_targets *targets = container_of(kobj,
-			struct damon_sysfs_targets, kobj);
-	int nr, err;
-
-	err = damon_sysfs_parse_nr(buf, &nr);
-	if (err)
-		return err;
-	/* See damon_sysfs_lock for why this does not wait. */
-	if (!mutex_trylock(&damon_sysfs_lock))
-		return -EBUSY;
-	err = damon_sysfs_targets_add_dirs(targets, nr);
-	mutex_unlock(&damon_sysfs_lock);
-	return err ? err : count;
-}
-
-static void damon_sysfs_targets_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_targets, kobj));
-}
-
-static struct kobj_attribute damon_sysfs_targets_nr_attr =
-		__ATTR_RW_MODE(nr_targets, 0600);
-
-static struct attribute *damon_sysfs_targets_attrs[] = {
-	&damon_sysfs_targets_nr_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_targets);
-
-static const struct kobj_type damon_sysfs_targets_ktype = {
-	.release = damon_sysfs_targets_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_targets_groups,
+/* The intervals a new context starts with, in microseconds. */
+static const struct damon_sysfs_intervals damon_sysfs_intervals_proto = {
+	.sample_us = 5 * USEC_PER_MSEC,
+	.aggr_us = 100 * USEC_PER_MSEC,
+	.update_us = 60 * USEC_PER_SEC,
 };
 
-/* === monitoring_attrs/intervals/ === */
-
-static struct damon_sysfs_intervals *
-damon_sysfs_intervals_alloc(unsigned long sample_us, unsigned long aggr_us,
-			    unsigned long update_us)
-{
-	struct damon_sysfs_intervals *intervals;
-
-	intervals = kzalloc(sizeof(*intervals), GFP_KERNEL);
-	if (!intervals)
-		return NULL;
-	intervals->sample_us = sample_us;
-	intervals->aggr_us = aggr_us;
-	intervals->update_us = update_us;
-	return intervals;
-}
-
-static ssize_t damon_sysfs_interval_show(unsigned long *interval, char *buf)
-{
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(*interval));
-}
-
-static ssize_t damon_sysfs_interval_store(unsigned long *interval,
-					  const char *buf, size_t count)
-{
-	unsigned long val;
-
-	if (kstrtoul(buf, 0, &val))
-		return -EINVAL;
-	WRITE_ONCE(*interval, val);
-	return count;
-}
-
-static struct damon_sysfs_intervals *to_intervals(struct kobject *kobj)
-{
-	return container_of(kobj, struct damon_sysfs_intervals, kobj);
-}
-
-static ssize_t sample_us_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return damon_sysfs_interval_show(&to_intervals(kobj)->sample_us, buf);
-}
-
-static ssize_t sample_us_store(struct kobject *kobj,
-			       struct kobj_attribute *attr, const char *buf,
-			       size_t count)
-{
-	return damon_sysfs_interval_store(&to_intervals(kobj)->sample_us, buf,
-					  count);
-}
-
-static ssize_t aggr_us_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	return damon_sysfs_interval_show(&to_intervals(kobj)->aggr_us, buf);
-}
-
-static ssize_t aggr_us_store(struct kobject *kobj,
-			     struct kobj_attribute *attr, const char *buf,
-			     size_t count)
-{
-	return damon_sysfs_interval_store(&to_intervals(kobj)->aggr_us, buf,
-					  count);
-}
-
-static ssize_t update_us_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return damon_sysfs_interval_show(&to_intervals(kobj)->update_us, buf);
-}
-
-static ssize_t update_us_store(struct kobject *kobj,
-			       struct kobj_attribute *attr, const char *buf,
-			       size_t count)
-{
-	return damon_sysfs_interval_store(&to_intervals(kobj)->update_us, buf,
-					  count);
-}
-
-static void damon_sysfs_intervals_release(struct kobject *kobj)
-{
-	kfree(to_intervals(kobj));
-}
-
-static struct kobj_attribute damon_sysfs_intervals_sample_us_attr =
-		__ATTR_RW_MODE(sample_us, 0600);
-
-static struct kobj_attribute damon_sysfs_intervals_aggr_us_attr =
-		__ATTR_RW_MODE(aggr_us, 0600);
-
-static struct kobj_attribute damon_sysfs_intervals_update_us_attr =
-		__ATTR_RW_MODE(update_us, 0600);
-
-static struct attribute *damon_sysfs_intervals_attrs[] = {
-	&damon_sysfs_intervals_sample_us_attr.attr,
-	&damon_sysfs_intervals_aggr_us_attr.attr,
-	&damon_sysfs_intervals_update_us_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_intervals);
-
-static const struct kobj_type damon_sysfs_intervals_ktype = {
-	.release = damon_sysfs_intervals_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_intervals_groups,
+static struct damon_sysfs_file damon_sysfs_intervals_files[] = {
+	DAMON_SYSFS_UL("sample_us", struct damon_sysfs_intervals, sample_us),
+	DAMON_SYSFS_UL("aggr_us", struct damon_sysfs_intervals, aggr_us),
+	DAMON_SYSFS_UL("update_us", struct damon_sysfs_intervals, update_us),
+	{ }
 };
 
-/* === monitoring_attrs/ === */
+static const struct damon_sysfs_kind damon_sysfs_intervals_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_intervals,
+			 .proto = &damon_sysfs_intervals_proto,
+			 .files = damon_sysfs_intervals_files);
 
-static struct damon_sysfs_attrs *damon_sysfs_attrs_alloc(void)
-{
-	return kzalloc(sizeof(struct damon_sysfs_attrs), GFP_KERNEL);
-}
-
-static int damon_sysfs_attrs_add_dirs(struct damon_sysfs_attrs *attrs)
-{
-	struct damon_sysfs_intervals *intervals;
-	struct damon_sysfs_ul_range *range;
-	int err;
-
-	/* The defaults of the stock interface. */
-	intervals = damon_sysfs_intervals_alloc(5000, 100000, 60000000);
-	if (!intervals)
-		return -ENOMEM;
-	err = kobject_init_and_add(&intervals->kobj,
-				   &damon_sysfs_intervals_ktype, &attrs->kobj,
-				   "intervals");
-	if (err)
-		goto put_intervals;
-
-	range = damon_sysfs_ul_range_alloc(10, 1000);
-	if (!range) {
-		err = -ENOMEM;
-		goto put_intervals;
-	}
-	err = kobject_init_and_add(&range->kobj, &damon_sysfs_ul_range_ktype,
-				   &attrs->kobj, "nr_regions");
-	if (err)
-		goto put_range;
-
-	attrs->intervals = intervals;
-	attrs->nr_regions_range = range;
-	return 0;
-
-put_range:
-	kobject_put(&range->kobj);
-put_intervals:
-	kobject_put(&intervals->kobj);
-	return err;
-}
-
-static void damon_sysfs_attrs_rm_dirs(struct damon_sysfs_attrs *attrs)
-{
-	kobject_put(&attrs->nr_regions_range->kobj);
-	kobject_put(&attrs->intervals->kobj);
-}
-
-static void damon_sysfs_attrs_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_attrs, kobj));
-}
-
-static struct attribute *damon_sysfs_attrs_attrs[] = {
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_attrs);
-
-static const struct kobj_type damon_sysfs_attrs_ktype = {
-	.release = damon_sysfs_attrs_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_attrs_groups,
+/* The bounds of the number of regions a new context starts with. */
+static const struct damon_sysfs_range damon_sysfs_nr_regions_proto = {
+	.min = 10,
+	.max = 1000,
 };
 
-/* === contexts/<N>/ === */
+static const struct damon_sysfs_subdir damon_sysfs_mon_attrs_subdirs[] = {
+	DAMON_SYSFS_SUBDIR("intervals", struct damon_sysfs_mon_attrs,
+			   intervals, &damon_sysfs_intervals_kind),
+	DAMON_SYSFS_SUBDIR("nr_regions", struct damon_sysfs_mon_attrs,
+			   nr_regions, &damon_sysfs_range_kind,
+			   .proto = &damon_sysfs_nr_regions_proto),
+	{ }
+};
 
-/* Keywords of the "operations" file, indexed by &enum damon_ops_id. */
-static const char * const damon_sysfs_ops_strs[] = {
+static const struct damon_sysfs_kind damon_sysfs_mon_attrs_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_mon_attrs,
+			 .subdirs = damon_sysfs_mon_attrs_subdirs);
+
+/* Keywords of "operations", indexed by &enum damon_ops_id. */
+VISIBLE_IF_KUNIT const char * const
+damon_sysfs_ops_words[NR_DAMON_OPS + 1] = {
 	[DAMON_OPS_VADDR] = "vaddr",
 	[DAMON_OPS_FVADDR] = "fvaddr",
 	[DAMON_OPS_PADDR] = "paddr",
 };
+EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_ops_words);
 
-static_assert(ARRAY_SIZE(damon_sysfs_ops_strs) == NR_DAMON_OPS);
-
-/*
- * damon_sysfs_parse_ops() - Parse a keyword written to "operations".
- *
- * Return: 0 with the set in @id, or -EINVAL for an unknown keyword.  Whether
- * the set is registered is checked only by "on" and "commit".
- */
-VISIBLE_IF_KUNIT int damon_sysfs_parse_ops(const char *buf,
-					   enum damon_ops_id *id)
-{
-	enum damon_ops_id i;
-
-	for (i = 0; i < NR_DAMON_OPS; i++) {
-		if (sysfs_streq(buf, damon_sysfs_ops_strs[i])) {
-			*id = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_parse_ops);
-
-static struct damon_sysfs_context *damon_sysfs_context_alloc(void)
-{
-	struct damon_sysfs_context *context;
-
-	context = kzalloc(sizeof(*context), GFP_KERNEL);
-	if (!context)
-		return NULL;
-	context->ops_id = DAMON_OPS_VADDR;
-	return context;
-}
-
-static int damon_sysfs_context_add_dirs(struct damon_sysfs_context *context)
-{
-	struct damon_sysfs_attrs *attrs;
-	struct damon_sysfs_targets *targets;
-	struct damon_sysfs_schemes *schemes;
-	int err;
-
-	attrs = damon_sysfs_attrs_alloc();
-	if (!attrs)
-		return -ENOMEM;
-	err = kobject_init_and_add(&attrs->kobj, &damon_sysfs_attrs_ktype,
-				   &context->kobj, "monitoring_attrs");
-	if (err)
-		goto put_attrs;
-	err = damon_sysfs_attrs_add_dirs(attrs);
-	if (err)
-		goto put_attrs;
-
-	targets = damon_sysfs_targets_alloc();
-	if (!targets) {
-		err = -ENOMEM;
-		goto rm_attrs;
-	}
-	err = kobject_init_and_add(&targets->kobj, &damon_sysfs_targets_ktype,
-				   &context->kobj, "targets");
-	if (err)
-		goto put_targets;
-
-	schemes = damon_sysfs_schemes_alloc();
-	if (!schemes) {
-		err = -ENOMEM;
-		goto put_targets;
-	}
-	err = kobject_init_and_add(&schemes->kobj, &damon_sysfs_schemes_ktype,
-				   &context->kobj, "schemes");
-	if (err)
-		goto put_schemes;
-
-	context->attrs = attrs;
-	context->targets = targets;
-	context->schemes = schemes;
-	return 0;
-
-put_schemes:
-	kobject_put(&schemes->kobj);
-put_targets:
-	kobject_put(&targets->kobj);
-rm_attrs:
-	damon_sysfs_attrs_rm_dirs(attrs);
-put_attrs:
-	kobject_put(&attrs->kobj);
-	return err;
-}
-
-static void damon_sysfs_context_rm_dirs(struct damon_sysfs_context *context)
-{
-	damon_sysfs_schemes_rm_dirs(context->schemes);
-	kobject_put(&context->schemes->kobj);
-	damon_sysfs_targets_rm_dirs(context->targets);
-	kobject_put(&context->targets->kobj);
-	damon_sysfs_attrs_rm_dirs(context->attrs);
-	kobject_put(&context->attrs->kobj);
-}
-
-static ssize_t avail_operations_show(struct kobject *kobj,
-				     struct kobj_attribute *attr, char *buf)
+/* "avail_operations": the registered sets, one a line. */
+static ssize_t damon_sysfs_avail_ops_show(struct kobject *kobj,
+					  struct kobj_attribute *attr,
+					  char *buf)
 {
 	enum damon_ops_id id;
 	int len = 0;
 
 	for (id = 0; id < NR_DAMON_OPS; id++) {
-		if (!damon_is_registered_ops(id))
-			continue;
-		len += sysfs_emit_at(buf, len, "%s\n",
-				     damon_sysfs_ops_strs[id]);
+		if (damon_is_registered_ops(id))
+			len += sysfs_emit_at(buf, len, "%s\n",
+					     damon_sysfs_ops_words[id]);
 	}
 	return len;
 }
 
-static ssize_t operations_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	struct damon_sysfs_context *context = container_of(kobj,
-			struct damon_sysfs_context, kobj);
-
-	return sysfs_emit(buf, "%s\n",
-			  damon_sysfs_ops_strs[READ_ONCE(context->ops_id)]);
-}
-
-static ssize_t operations_store(struct kobject *kobj,
-				struct kobj_attribute *attr, const char *buf,
-				size_t count)
-{
-	struct damon_sysfs_context *context = container_of(kobj,
-			struct damon_sysfs_context, kobj);
-	enum damon_ops_id id;
-
-	if (damon_sysfs_parse_ops(buf, &id))
-		return -EINVAL;
-	WRITE_ONCE(context->ops_id, id);
-	return count;
-}
-
-static void damon_sysfs_context_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_context, kobj));
-}
-
-static struct kobj_attribute damon_sysfs_context_avail_operations_attr =
-		__ATTR_RO_MODE(avail_operations, 0400);
-
-static struct kobj_attribute damon_sysfs_context_operations_attr =
-		__ATTR_RW_MODE(operations, 0600);
-
-static struct attribute *damon_sysfs_context_attrs[] = {
-	&damon_sysfs_context_avail_operations_attr.attr,
-	&damon_sysfs_context_operations_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_context);
-
-static const struct kobj_type damon_sysfs_context_ktype = {
-	.release = damon_sysfs_context_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_context_groups,
+static const struct damon_sysfs_context damon_sysfs_context_proto = {
+	.ops_id = DAMON_OPS_VADDR,
 };
 
-/* === contexts/ === */
-
-/**
- * struct damon_sysfs_contexts - The contexts/ directory of a kdamond.
- * @kobj:		The kobject of the directory.
- * @contexts_arr:	The numbered child directories.
- * @nr:			Number of entries in @contexts_arr, 0 or 1.  Changed
- *			only with &damon_sysfs_lock held.
- */
-struct damon_sysfs_contexts {
-	struct kobject kobj;
-	struct damon_sysfs_context **contexts_arr;
-	int nr;
+static struct damon_sysfs_file damon_sysfs_context_files[] = {
+	DAMON_SYSFS_FILE("avail_operations", 0400,
+			 damon_sysfs_avail_ops_show, NULL),
+	DAMON_SYSFS_WORD("operations", struct damon_sysfs_context, ops_id,
+			 damon_sysfs_ops_words),
+	{ }
 };
 
-/**
- * struct damon_sysfs_kdamond - A kdamonds/<N>/ directory.
- * @kobj:	The kobject of the directory.
- * @contexts:	The contexts/ directory.
- * @damon_ctx:	The context this directory last started, or NULL.  It may
- *		have stopped by itself since.  Protected by &damon_sysfs_lock.
- */
-struct damon_sysfs_kdamond {
-	struct kobject kobj;
-	struct damon_sysfs_contexts *contexts;
-	struct damon_ctx *damon_ctx;
+static const struct damon_sysfs_subdir damon_sysfs_context_subdirs[] = {
+	DAMON_SYSFS_SUBDIR("monitoring_attrs", struct damon_sysfs_context,
+			   mon_attrs, &damon_sysfs_mon_attrs_kind),
+	DAMON_SYSFS_SUBDIR("targets", struct damon_sysfs_context, targets,
+			   &damon_sysfs_targets_kind),
+	DAMON_SYSFS_SUBDIR("schemes", struct damon_sysfs_context, schemes,
+			   &damon_sysfs_schemes_kind),
+	{ }
 };
+
+static const struct damon_sysfs_kind damon_sysfs_context_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_context,
+			 .proto = &damon_sysfs_context_proto,
+			 .files = damon_sysfs_context_files,
+			 .subdirs = damon_sysfs_context_subdirs);
 
 static bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond);
 
-static struct damon_sysfs_contexts *damon_sysfs_contexts_alloc(void)
+/* A running kdamond keeps its contexts/<N>/ directories. */
+static bool damon_sysfs_contexts_busy(struct damon_sysfs_array *contexts)
 {
-	return kzalloc(sizeof(struct damon_sysfs_contexts), GFP_KERNEL);
+	return damon_sysfs_kdamond_running(container_of(contexts->kobj.parent,
+				struct damon_sysfs_kdamond, kobj));
 }
 
-static void damon_sysfs_contexts_rm_dirs(struct damon_sysfs_contexts *contexts)
-{
-	int i;
+/* A kdamond runs one context at most. */
+static const struct damon_sysfs_kind damon_sysfs_contexts_kind =
+	DAMON_SYSFS_ARRAY_KIND("nr_contexts", &damon_sysfs_context_kind,
+			       .max_items = 1,
+			       .busy = damon_sysfs_contexts_busy);
 
-	for (i = 0; i < contexts->nr; i++) {
-		damon_sysfs_context_rm_dirs(contexts->contexts_arr[i]);
-		kobject_put(&contexts->contexts_arr[i]->kobj);
-	}
-	kfree(contexts->contexts_arr);
-	contexts->contexts_arr = NULL;
-	contexts->nr = 0;
-}
-
-static int damon_sysfs_contexts_add_dirs(struct damon_sysfs_contexts *contexts,
-					 int nr)
-{
-	struct damon_sysfs_context **arr, *context;
-	int err, i;
-
-	damon_sysfs_contexts_rm_dirs(contexts);
-	if (!nr)
-		return 0;
-
-	arr = kmalloc_array(nr, sizeof(*arr), GFP_KERNEL | __GFP_NOWARN);
-	if (!arr)
-		return -ENOMEM;
-	contexts->contexts_arr = arr;
-
-	for (i = 0; i < nr; i++) {
-		context = damon_sysfs_context_alloc();
-		if (!context) {
-			err = -ENOMEM;
-			goto rm_dirs;
-		}
-		err = kobject_init_and_add(&context->kobj,
-					   &damon_sysfs_context_ktype,
-					   &contexts->kobj, "%d", i);
-		if (err)
-			goto put_context;
-		err = damon_sysfs_context_add_dirs(context);
-		if (err)
-			goto put_context;
-		arr[i] = context;
-		contexts->nr++;
-	}
-	return 0;
-
-put_context:
-	kobject_put(&context->kobj);
-rm_dirs:
-	damon_sysfs_contexts_rm_dirs(contexts);
-	return err;
-}
-
-static ssize_t nr_contexts_show(struct kobject *kobj,
-				struct kobj_attribute *attr, char *buf)
-{
-	struct damon_sysfs_contexts *contexts = container_of(kobj,
-			struct damon_sysfs_contexts, kobj);
-
-	return sysfs_emit(buf, "%d\n", READ_ONCE(contexts->nr));
-}
-
-static ssize_t nr_contexts_store(struct kobject *kobj,
-				 struct kobj_attribute *attr, const char *buf,
-				 size_t count)
-{
-	struct damon_sysfs_contexts *contexts = container_of(kobj,
-			struct damon_sysfs_contexts, kobj);
-	struct damon_sysfs_kdamond *kdamond = container_of(contexts->kobj.parent,
-			struct damon_sysfs_kdamond, kobj);
-	int nr, err;
-
-	err = damon_sysfs_parse_nr(buf, &nr);
-	/* A kdamond runs one context at most. */
-	if (err || nr > 1)
-		return -EINVAL;
-	/* See damon_sysfs_lock for why this does not wait. */
-	if (!mutex_trylock(&damon_sysfs_lock))
-		return -EBUSY;
-	if (damon_sysfs_kdamond_running(kdamond))
-		err = -EBUSY;
-	else
-		err = damon_sysfs_contexts_add_dirs(contexts, nr);
-	mutex_unlock(&damon_sysfs_lock);
-	return err ? err : count;
-}
-
-static void damon_sysfs_contexts_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_contexts, kobj));
-}
-
-static struct kobj_attribute damon_sysfs_contexts_nr_attr =
-		__ATTR_RW_MODE(nr_contexts, 0600);
-
-static struct attribute *damon_sysfs_contexts_attrs[] = {
-	&damon_sysfs_contexts_nr_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_contexts);
-
-static const struct kobj_type damon_sysfs_contexts_ktype = {
-	.release = damon_sysfs_contexts_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_contexts_groups,
-};
+/* kdamonds/<N>/ and kdamonds/ are described at the end of the file. */
 
 /* === Building a damon_ctx from a context directory === */
 
 static int damon_sysfs_set_attrs(struct damon_ctx *ctx,
-				 struct damon_sysfs_attrs *sys_attrs)
+				 struct damon_sysfs_mon_attrs *dir)
 {
-	struct damon_sysfs_intervals *intervals = sys_attrs->intervals;
-	struct damon_sysfs_ul_range *range = sys_attrs->nr_regions_range;
 	struct damon_attrs attrs = {
-		.sample_interval = READ_ONCE(intervals->sample_us),
-		.aggr_interval = READ_ONCE(intervals->aggr_us),
-		.ops_update_interval = READ_ONCE(intervals->update_us),
-		.min_nr_regions = READ_ONCE(range->min),
-		.max_nr_regions = READ_ONCE(range->max),
+		.sample_interval = READ_ONCE(dir->intervals->sample_us),
+		.aggr_interval = READ_ONCE(dir->intervals->aggr_us),
+		.ops_update_interval = READ_ONCE(dir->intervals->update_us),
+		.min_nr_regions = READ_ONCE(dir->nr_regions->min),
+		.max_nr_regions = READ_ONCE(dir->nr_regions->max),
 	};
 
 	return damon_set_attrs(ctx, &attrs);
 }
 
 /*
- * Copy the regions of a target directory into @t.  The ranges must be
- * non-empty, sorted and must not overlap.
+ * Give @t the regions of a regions/ directory.  They must be non-empty,
+ * sorted, and must not overlap; touching is fine.
  */
 static int damon_sysfs_set_regions(struct damon_target *t,
-				   struct damon_sysfs_regions *sys_regions)
+				   struct damon_sysfs_array *dir)
 {
-	struct damon_addr_range *ranges;
-	int i, nr = sys_regions->nr, err = -EINVAL;
+	struct damon_addr_range *ranges, *prev = NULL;
+	struct damon_sysfs_region *region;
+	int i, err = 0;
 
-	if (!nr)
+	if (!dir->nr)
 		return 0;
-	ranges = kmalloc_array(nr, sizeof(*ranges), GFP_KERNEL | __GFP_NOWARN);
+	ranges = kmalloc_array(dir->nr, sizeof(*ranges),
+			       GFP_KERNEL | __GFP_NOWARN);
 	if (!ranges)
 		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		struct damon_sysfs_region *region = sys_regions->regions_arr[i];
-
+	for (i = 0; i < dir->nr && !err; i++) {
+		region = damon_sysfs_item(dir, i, struct damon_sysfs_region);
 		ranges[i].start = READ_ONCE(region->ar.start);
 		ranges[i].end = READ_ONCE(region->ar.end);
-		if (ranges[i].start >= ranges[i].end)
-			goto free_ranges;
-		if (i && ranges[i - 1].end > ranges[i].start)
-			goto free_ranges;
+		if (ranges[i].end <= ranges[i].start ||
+		    (prev && ranges[i].start < prev->end))
+			err = -EINVAL;
+		prev = &ranges[i];
 	}
-	err = damon_set_regions(t, ranges, nr);
-free_ranges:
+	if (!err)
+		err = damon_set_regions(t, ranges, dir->nr);
 	kfree(ranges);
 	return err;
 }
 
-static bool damon_sysfs_ops_use_pid(enum damon_ops_id id)
-{
-	return id == DAMON_OPS_VADDR || id == DAMON_OPS_FVADDR;
-}
-
-/* Get a reference to the pid @nr, if a task with that pid is alive. */
-static struct pid *damon_sysfs_get_live_pid(int nr)
+/* A reference to the pid @nr, or NULL if no live task has it. */
+static struct pid *damon_sysfs_live_pid(int nr)
 {
 	struct pid *pid = find_get_pid(nr);
-	bool alive;
+	bool dead;
 
 	if (!pid)
 		return NULL;
 	rcu_read_lock();
-	alive = !!pid_task(pid, PIDTYPE_PID);
+	dead = !pid_task(pid, PIDTYPE_PID);
 	rcu_read_unlock();
-	if (!alive) {
+	if (dead) {
 		put_pid(pid);
-		return NULL;
+		pid = NULL;
 	}
 	return pid;
 }
 
-static int damon_sysfs_add_target(struct damon_ctx *ctx,
-				  struct damon_sysfs_target *sys_target,
-				  enum damon_ops_id ops_id)
+/* Add one target per targets/<N>/ directory to @ctx. */
+static int damon_sysfs_set_targets(struct damon_ctx *ctx,
+				   struct damon_sysfs_array *dir,
+				   bool has_pid)
 {
+	struct damon_sysfs_target *sys_target;
 	struct damon_target *t;
-
-	t = damon_new_target();
-	if (!t)
-		return -ENOMEM;
-	if (damon_sysfs_ops_use_pid(ops_id)) {
-		t->pid = damon_sysfs_get_live_pid(READ_ONCE(sys_target->pid));
-		if (!t->pid) {
-			damon_destroy_target(t);
-			return -EINVAL;
-		}
-	}
-	/* From here on, destroying @ctx frees @t. */
-	damon_add_target(ctx, t);
-	return damon_sysfs_set_regions(t, sys_target->regions);
-}
-
-static int damon_sysfs_add_targets(struct damon_ctx *ctx,
-				   struct damon_sysfs_targets *sys_targets,
-				   enum damon_ops_id ops_id)
-{
 	int i, err;
 
-	for (i = 0; i < sys_targets->nr; i++) {
-		err = damon_sysfs_add_target(ctx, sys_targets->targets_arr[i],
-					     ops_id);
+	for (i = 0; i < dir->nr; i++) {
+		sys_target = damon_sysfs_item(dir, i, struct damon_sysfs_target);
+		t = damon_new_target();
+		if (!t)
+			return -ENOMEM;
+		if (has_pid) {
+			t->pid = damon_sysfs_live_pid(READ_ONCE(sys_target->pid));
+			if (!t->pid) {
+				damon_destroy_target(t);
+				return -EINVAL;
+			}
+		}
+		/* From here on, destroying @ctx frees @t. */
+		damon_add_target(ctx, t);
+		err = damon_sysfs_set_regions(t, sys_target->regions);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-/*
- * damon_sysfs_build_ctx() - Build a new context from a context directory.
+/**
+ * damon_sysfs_ctx_from_dir() - Build a new context from a context directory.
+ * @dir:	The contexts/<N>/ directory.
  *
  * Checks everything "on" and "commit" need: a registered operations set,
  * valid attributes, live target processes and sane regions.
  *
- * Context: Process context, with &damon_sysfs_lock held unless @sys_ctx is
- * private to the caller.
+ * Context: Process context, with &damon_sysfs_lock held unless @dir is
+ * private to the caller.  May sleep.
  * Return: The new context, which the caller destroys, or an ERR_PTR():
  * -EINVAL for an invalid setting, -ENOMEM when out of memory.
  */
 VISIBLE_IF_KUNIT struct damon_ctx *
-damon_sysfs_build_ctx(struct damon_sysfs_context *sys_ctx)
+damon_sysfs_ctx_from_dir(struct damon_sysfs_context *dir)
 {
-	enum damon_ops_id ops_id = READ_ONCE(sys_ctx->ops_id);
+	enum damon_ops_id ops_id = READ_ONCE(dir->ops_id);
 	struct damon_ctx *ctx;
 	int err;
 
@@ -1010,63 +291,22 @@ damon_sysfs_build_ctx(struct damon_sysfs_context *sys_ctx)
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	err = damon_select_ops(ctx, ops_id);
-	if (err)
-		goto destroy_ctx;
-	err = damon_sysfs_set_attrs(ctx, sys_ctx->attrs);
-	if (err)
-		goto destroy_ctx;
-	err = damon_sysfs_add_targets(ctx, sys_ctx->targets, ops_id);
-	if (err)
-		goto destroy_ctx;
-	err = damon_sysfs_add_schemes(ctx, sys_ctx->schemes);
-	if (err)
-		goto destroy_ctx;
-	return ctx;
-
-destroy_ctx:
-	damon_destroy_ctx(ctx);
-	return ERR_PTR(err);
-}
-EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_build_ctx);
-
-/* === kdamonds/<N>/ === */
-
-/* Keywords of the "state" file, indexed by &enum damon_sysfs_cmd. */
-static const char * const damon_sysfs_cmd_strs[] = {
-	[DAMON_SYSFS_CMD_ON] = "on",
-	[DAMON_SYSFS_CMD_OFF] = "off",
-	[DAMON_SYSFS_CMD_COMMIT] = "commit",
-	[DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS] =
-		"commit_schemes_quota_goals",
-	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_STATS] = "update_schemes_stats",
-	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_REGIONS] =
-		"update_schemes_tried_regions",
-	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_BYTES] =
-		"update_schemes_tried_bytes",
-	[DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS] =
-		"clear_schemes_tried_regions",
-	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS] =
-		"update_schemes_effective_quotas",
-};
-
-static_assert(ARRAY_SIZE(damon_sysfs_cmd_strs) == NR_DAMON_SYSFS_CMDS);
-
-/*
- * damon_sysfs_parse_cmd() - Parse a command written to "state".
- *
- * Return: The &enum damon_sysfs_cmd, or -EINVAL for an unknown command.
- */
-VISIBLE_IF_KUNIT int damon_sysfs_parse_cmd(const char *buf)
-{
-	int i;
-
-	for (i = 0; i < NR_DAMON_SYSFS_CMDS; i++) {
-		if (sysfs_streq(buf, damon_sysfs_cmd_strs[i]))
-			return i;
+	if (!err)
+		err = damon_sysfs_set_attrs(ctx, dir->mon_attrs);
+	if (!err)
+		err = damon_sysfs_set_targets(ctx, dir->targets,
+					      ops_id != DAMON_OPS_PADDR);
+	if (!err)
+		err = damon_sysfs_add_schemes(ctx, dir->schemes);
+	if (err) {
+		damon_destroy_ctx(ctx);
+		return ERR_PTR(err);
 	}
-	return -EINVAL;
+	return ctx;
 }
-EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_parse_cmd);
+EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_ctx_from_dir);
+
+/* === The "state" commands === */
 
 /*
  * Tell whether the kdamond of @kdamond runs.  A context whose kdamond ended
@@ -1075,44 +315,49 @@ EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_parse_cmd);
 static bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond)
 {
 	lockdep_assert_held(&damon_sysfs_lock);
-	if (!kdamond->damon_ctx)
-		return false;
-	if (damon_is_running(kdamond->damon_ctx))
-		return true;
-	damon_destroy_ctx(kdamond->damon_ctx);
-	kdamond->damon_ctx = NULL;
-	return false;
+	if (kdamond->damon_ctx && !damon_is_running(kdamond->damon_ctx)) {
+		damon_destroy_ctx(kdamond->damon_ctx);
+		kdamond->damon_ctx = NULL;
+	}
+	return kdamond->damon_ctx;
 }
 
+/* The one context directory of @kdamond, or NULL if it has not one. */
 static struct damon_sysfs_context *
 damon_sysfs_kdamond_context(struct damon_sysfs_kdamond *kdamond)
 {
-	if (kdamond->contexts->nr != 1)
+	struct damon_sysfs_array *contexts = kdamond->contexts;
+
+	if (contexts->nr != 1)
 		return NULL;
-	return kdamond->contexts->contexts_arr[0];
+	return damon_sysfs_item(contexts, 0, struct damon_sysfs_context);
+}
+
+/* Build a context from the context directory of @kdamond. */
+static struct damon_ctx *
+damon_sysfs_kdamond_build(struct damon_sysfs_kdamond *kdamond)
+{
+	struct damon_sysfs_context *dir = damon_sysfs_kdamond_context(kdamond);
+
+	return dir ? damon_sysfs_ctx_from_dir(dir) : ERR_PTR(-EINVAL);
 }
 
 static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kdamond)
 {
-	struct damon_sysfs_context *sys_ctx;
 	struct damon_ctx *ctx;
 	int err;
 
 	if (damon_sysfs_kdamond_running(kdamond))
 		return -EBUSY;
-	sys_ctx = damon_sysfs_kdamond_context(kdamond);
-	if (!sys_ctx)
-		return -EINVAL;
-	ctx = damon_sysfs_build_ctx(sys_ctx);
+	ctx = damon_sysfs_kdamond_build(kdamond);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	err = damon_start(&ctx, 1, false);
-	if (err) {
+	if (err)
 		damon_destroy_ctx(ctx);
-		return err;
-	}
-	kdamond->damon_ctx = ctx;
-	return 0;
+	else
+		kdamond->damon_ctx = ctx;
+	return err;
 }
 
 static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kdamond)
@@ -1122,11 +367,11 @@ static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kdamond)
 	if (!damon_sysfs_kdamond_running(kdamond))
 		return -EINVAL;
 	err = damon_stop(&kdamond->damon_ctx, 1);
-	if (err)
-		return err;
-	damon_destroy_ctx(kdamond->damon_ctx);
-	kdamond->damon_ctx = NULL;
-	return 0;
+	if (!err) {
+		damon_destroy_ctx(kdamond->damon_ctx);
+		kdamond->damon_ctx = NULL;
+	}
+	return err;
 }
 
 /* Called by the kdamond: apply the fresh context @arg to @ctx. */
@@ -1137,7 +382,6 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg)
 
 static int damon_sysfs_commit(struct damon_sysfs_kdamond *kdamond)
 {
-	struct damon_sysfs_context *sys_ctx;
 	struct damon_request req = {
 		.fn = damon_sysfs_commit_fn,
 	};
@@ -1147,320 +391,187 @@ static int damon_sysfs_commit(struct damon_sysfs_kdamond *kdamond)
 	if (!damon_sysfs_kdamond_running(kdamond))
 		return -EINVAL;
 	/* nr_contexts cannot change while the kdamond runs. */
-	sys_ctx = damon_sysfs_kdamond_context(kdamond);
-	if (!sys_ctx)
-		return -EINVAL;
-	fresh = damon_sysfs_build_ctx(sys_ctx);
+	fresh = damon_sysfs_kdamond_build(kdamond);
 	if (IS_ERR(fresh))
 		return PTR_ERR(fresh);
 	req.arg = fresh;
 	err = damon_request(kdamond->damon_ctx, &req);
-	if (!err)
-		err = req.result;
 	damon_destroy_ctx(fresh);
-	return err;
+	return err ? err : req.result;
 }
 
-static int damon_sysfs_handle_cmd(struct damon_sysfs_kdamond *kdamond,
-				  enum damon_sysfs_cmd cmd)
+static const struct damon_sysfs_cmd damon_sysfs_kdamond_cmds[] = {
+	{ .word = "on", .run = damon_sysfs_turn_on },
+	{ .word = "off", .run = damon_sysfs_turn_off },
+	{ .word = "commit", .run = damon_sysfs_commit },
+	{ }
+};
+
+/*
+ * damon_sysfs_find_cmd() - Find the command written to "state".
+ *
+ * Return: The command, or NULL for an unknown one.
+ */
+VISIBLE_IF_KUNIT const struct damon_sysfs_cmd *
+damon_sysfs_find_cmd(const char *buf)
 {
-	struct damon_sysfs_context *sys_ctx;
-	bool running;
+	const struct damon_sysfs_cmd *tables[] = {
+		damon_sysfs_kdamond_cmds,
+		damon_sysfs_schemes_cmds,
+	};
+	const struct damon_sysfs_cmd *cmd;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tables); i++) {
+		for (cmd = tables[i]; cmd->word; cmd++) {
+			if (sysfs_streq(buf, cmd->word))
+				return cmd;
+		}
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_find_cmd);
+
+/*
+ * damon_sysfs_run_cmd() - Run a "state" command on a kdamond directory.
+ *
+ * Context: Process context, with &damon_sysfs_lock held.  May sleep.
+ * Return: 0 on success, or the error for the writer.
+ */
+VISIBLE_IF_KUNIT int damon_sysfs_run_cmd(struct damon_sysfs_kdamond *kdamond,
+					 const struct damon_sysfs_cmd *cmd)
+{
+	struct damon_sysfs_context *dir;
 
 	lockdep_assert_held(&damon_sysfs_lock);
-	switch (cmd) {
-	case DAMON_SYSFS_CMD_ON:
-		return damon_sysfs_turn_on(kdamond);
-	case DAMON_SYSFS_CMD_OFF:
-		return damon_sysfs_turn_off(kdamond);
-	case DAMON_SYSFS_CMD_COMMIT:
-		return damon_sysfs_commit(kdamond);
-	default:
-		running = damon_sysfs_kdamond_running(kdamond);
-		sys_ctx = damon_sysfs_kdamond_context(kdamond);
-		return damon_sysfs_schemes_cmd(cmd,
-				running ? kdamond->damon_ctx : NULL,
-				sys_ctx ? sys_ctx->schemes : NULL);
-	}
+	if (cmd->run)
+		return cmd->run(kdamond);
+	if (!damon_sysfs_kdamond_running(kdamond))
+		return -EINVAL;
+	dir = damon_sysfs_kdamond_context(kdamond);
+	if (!dir)
+		return -EINVAL;
+	return cmd->run_schemes(kdamond->damon_ctx, dir->schemes);
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_run_cmd);
+
+/* === kdamonds/<N>/ and kdamonds/ === */
+
+static struct damon_sysfs_kdamond *to_kdamond(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_kdamond, kobj);
 }
 
-static struct damon_sysfs_kdamond *damon_sysfs_kdamond_alloc(void)
+static ssize_t damon_sysfs_state_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
 {
-	return kzalloc(sizeof(struct damon_sysfs_kdamond), GFP_KERNEL);
+	bool on;
+
+	/* See damon_sysfs_lock for why this does not wait. */
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
+		on = damon_sysfs_kdamond_running(to_kdamond(kobj));
+	return sysfs_emit(buf, "%s\n", on ? "on" : "off");
 }
 
-static int damon_sysfs_kdamond_add_dirs(struct damon_sysfs_kdamond *kdamond)
+static ssize_t damon_sysfs_state_store(struct kobject *kobj,
+				       struct kobj_attribute *attr,
+				       const char *buf, size_t count)
 {
-	struct damon_sysfs_contexts *contexts;
+	const struct damon_sysfs_cmd *cmd = damon_sysfs_find_cmd(buf);
 	int err;
 
-	contexts = damon_sysfs_contexts_alloc();
-	if (!contexts)
-		return -ENOMEM;
-	err = kobject_init_and_add(&contexts->kobj,
-				   &damon_sysfs_contexts_ktype, &kdamond->kobj,
-				   "contexts");
-	if (err) {
-		kobject_put(&contexts->kobj);
-		return err;
-	}
-	kdamond->contexts = contexts;
-	return 0;
-}
-
-/* The caller made sure that the kdamond does not run. */
-static void damon_sysfs_kdamond_rm_dirs(struct damon_sysfs_kdamond *kdamond)
-{
-	if (kdamond->damon_ctx) {
-		damon_destroy_ctx(kdamond->damon_ctx);
-		kdamond->damon_ctx = NULL;
-	}
-	damon_sysfs_contexts_rm_dirs(kdamond->contexts);
-	kobject_put(&kdamond->contexts->kobj);
-}
-
-static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	struct damon_sysfs_kdamond *kdamond = container_of(kobj,
-			struct damon_sysfs_kdamond, kobj);
-	bool running;
-
-	/* See damon_sysfs_lock for why this does not wait. */
-	if (!mutex_trylock(&damon_sysfs_lock))
-		return -EBUSY;
-	running = damon_sysfs_kdamond_running(kdamond);
-	mutex_unlock(&damon_sysfs_lock);
-	return sysfs_emit(buf, "%s\n", running ? "on" : "off");
-}
-
-static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
-			   const char *buf, size_t count)
-{
-	struct damon_sysfs_kdamond *kdamond = container_of(kobj,
-			struct damon_sysfs_kdamond, kobj);
-	int cmd, err;
-
-	cmd = damon_sysfs_parse_cmd(buf);
-	if (cmd < 0)
-		return cmd;
-	/* See damon_sysfs_lock for why this does not wait. */
-	if (!mutex_trylock(&damon_sysfs_lock))
-		return -EBUSY;
-	err = damon_sysfs_handle_cmd(kdamond, cmd);
-	mutex_unlock(&damon_sysfs_lock);
+	if (!cmd)
+		return -EINVAL;
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
+		err = damon_sysfs_run_cmd(to_kdamond(kobj), cmd);
 	return err ? err : count;
 }
 
-static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
-			char *buf)
+static ssize_t damon_sysfs_pid_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
 {
-	struct damon_sysfs_kdamond *kdamond = container_of(kobj,
-			struct damon_sysfs_kdamond, kobj);
+	struct damon_sysfs_kdamond *kdamond = to_kdamond(kobj);
 	int pid = -1;
 
-	/* See damon_sysfs_lock for why this does not wait. */
-	if (!mutex_trylock(&damon_sysfs_lock))
-		return -EBUSY;
-	if (damon_sysfs_kdamond_running(kdamond))
-		pid = damon_kdamond_pid(kdamond->damon_ctx);
-	mutex_unlock(&damon_sysfs_lock);
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock) {
+		if (damon_sysfs_kdamond_running(kdamond))
+			pid = damon_kdamond_pid(kdamond->damon_ctx);
+	}
 	return sysfs_emit(buf, "%d\n", pid);
 }
 
-static void damon_sysfs_kdamond_release(struct kobject *kobj)
+/* Drop the context the directory kept; the caller made sure it stopped. */
+static void damon_sysfs_kdamond_teardown(struct kobject *kobj)
 {
-	kfree(container_of(kobj, struct damon_sysfs_kdamond, kobj));
+	struct damon_sysfs_kdamond *kdamond = to_kdamond(kobj);
+
+	if (kdamond->damon_ctx)
+		damon_destroy_ctx(kdamond->damon_ctx);
+	kdamond->damon_ctx = NULL;
 }
 
-static struct kobj_attribute damon_sysfs_kdamond_state_attr =
-		__ATTR_RW_MODE(state, 0600);
-
-static struct kobj_attribute damon_sysfs_kdamond_pid_attr =
-		__ATTR_RO_MODE(pid, 0400);
-
-static struct attribute *damon_sysfs_kdamond_attrs[] = {
-	&damon_sysfs_kdamond_state_attr.attr,
-	&damon_sysfs_kdamond_pid_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_kdamond);
-
-static const struct kobj_type damon_sysfs_kdamond_ktype = {
-	.release = damon_sysfs_kdamond_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_kdamond_groups,
+static struct damon_sysfs_file damon_sysfs_kdamond_files[] = {
+	DAMON_SYSFS_FILE("state", 0600, damon_sysfs_state_show,
+			 damon_sysfs_state_store),
+	DAMON_SYSFS_FILE("pid", 0400, damon_sysfs_pid_show, NULL),
+	{ }
 };
 
-/* === kdamonds/ === */
-
-/**
- * struct damon_sysfs_kdamonds - The kdamonds/ directory.
- * @kobj:		The kobject of the directory.
- * @kdamonds_arr:	The numbered child directories.
- * @nr:			Number of entries in @kdamonds_arr.  Changed only
- *			with &damon_sysfs_lock held.
- */
-struct damon_sysfs_kdamonds {
-	struct kobject kobj;
-	struct damon_sysfs_kdamond **kdamonds_arr;
-	int nr;
+static const struct damon_sysfs_subdir damon_sysfs_kdamond_subdirs[] = {
+	DAMON_SYSFS_SUBDIR("contexts", struct damon_sysfs_kdamond, contexts,
+			   &damon_sysfs_contexts_kind),
+	{ }
 };
 
-static struct damon_sysfs_kdamonds *damon_sysfs_kdamonds_alloc(void)
-{
-	return kzalloc(sizeof(struct damon_sysfs_kdamonds), GFP_KERNEL);
-}
+static const struct damon_sysfs_kind damon_sysfs_kdamond_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_kdamond,
+			 .files = damon_sysfs_kdamond_files,
+			 .subdirs = damon_sysfs_kdamond_subdirs,
+			 .teardown = damon_sysfs_kdamond_teardown);
 
-static void damon_sysfs_kdamonds_rm_dirs(struct damon_sysfs_kdamonds *kdamonds)
+/* kdamonds/<N>/ directories go only while none of them runs. */
+static bool damon_sysfs_kdamonds_busy(struct damon_sysfs_array *kdamonds)
 {
 	int i;
 
 	for (i = 0; i < kdamonds->nr; i++) {
-		damon_sysfs_kdamond_rm_dirs(kdamonds->kdamonds_arr[i]);
-		kobject_put(&kdamonds->kdamonds_arr[i]->kobj);
-	}
-	kfree(kdamonds->kdamonds_arr);
-	kdamonds->kdamonds_arr = NULL;
-	kdamonds->nr = 0;
-}
-
-static int damon_sysfs_kdamonds_add_dirs(struct damon_sysfs_kdamonds *kdamonds,
-					 int nr)
-{
-	struct damon_sysfs_kdamond **arr, *kdamond;
-	int err, i;
-
-	damon_sysfs_kdamonds_rm_dirs(kdamonds);
-	if (!nr)
-		return 0;
-
-	arr = kmalloc_array(nr, sizeof(*arr), GFP_KERNEL | __GFP_NOWARN);
-	if (!arr)
-		return -ENOMEM;
-	kdamonds->kdamonds_arr = arr;
-
-	for (i = 0; i < nr; i++) {
-		kdamond = damon_sysfs_kdamond_alloc();
-		if (!kdamond) {
-			err = -ENOMEM;
-			goto rm_dirs;
-		}
-		err = kobject_init_and_add(&kdamond->kobj,
-					   &damon_sysfs_kdamond_ktype,
-					   &kdamonds->kobj, "%d", i);
-		if (err)
-			goto put_kdamond;
-		err = damon_sysfs_kdamond_add_dirs(kdamond);
-		if (err)
-			goto put_kdamond;
-		arr[i] = kdamond;
-		kdamonds->nr++;
-	}
-	return 0;
-
-put_kdamond:
-	kobject_put(&kdamond->kobj);
-rm_dirs:
-	damon_sysfs_kdamonds_rm_dirs(kdamonds);
-	return err;
-}
-
-static bool damon_sysfs_kdamonds_busy(struct damon_sysfs_kdamonds *kdamonds)
-{
-	int i;
-
-	for (i = 0; i < kdamonds->nr; i++) {
-		if (damon_sysfs_kdamond_running(kdamonds->kdamonds_arr[i]))
+		if (damon_sysfs_kdamond_running(to_kdamond(kdamonds->items[i])))
 			return true;
 	}
 	return false;
 }
 
-static ssize_t nr_kdamonds_show(struct kobject *kobj,
-				struct kobj_attribute *attr, char *buf)
-{
-	struct damon_sysfs_kdamonds *kdamonds = container_of(kobj,
-			struct damon_sysfs_kdamonds, kobj);
+static const struct damon_sysfs_kind damon_sysfs_kdamonds_kind =
+	DAMON_SYSFS_ARRAY_KIND("nr_kdamonds", &damon_sysfs_kdamond_kind,
+			       .busy = damon_sysfs_kdamonds_busy);
 
-	return sysfs_emit(buf, "%d\n", READ_ONCE(kdamonds->nr));
-}
-
-static ssize_t nr_kdamonds_store(struct kobject *kobj,
-				 struct kobj_attribute *attr, const char *buf,
-				 size_t count)
-{
-	struct damon_sysfs_kdamonds *kdamonds = container_of(kobj,
-			struct damon_sysfs_kdamonds, kobj);
-	int nr, err;
-
-	err = damon_sysfs_parse_nr(buf, &nr);
-	if (err)
-		return err;
-	/* See damon_sysfs_lock for why this does not wait. */
-	if (!mutex_trylock(&damon_sysfs_lock))
-		return -EBUSY;
-	if (damon_sysfs_kdamonds_busy(kdamonds))
-		err = -EBUSY;
-	else
-		err = damon_sysfs_kdamonds_add_dirs(kdamonds, nr);
-	mutex_unlock(&damon_sysfs_lock);
-	return err ? err : count;
-}
-
-static void damon_sysfs_kdamonds_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct damon_sysfs_kdamonds, kobj));
-}
-
-static struct kobj_attribute damon_sysfs_kdamonds_nr_attr =
-		__ATTR_RW_MODE(nr_kdamonds, 0600);
-
-static struct attribute *damon_sysfs_kdamonds_attrs[] = {
-	&damon_sysfs_kdamonds_nr_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(damon_sysfs_kdamonds);
-
-static const struct kobj_type damon_sysfs_kdamonds_ktype = {
-	.release = damon_sysfs_kdamonds_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = damon_sysfs_kdamonds_groups,
-};
-
-/* === Initialisation === */
+/* === Start-up === */
 
 static int __init damon_sysfs_init(void)
 {
-	struct damon_sysfs_kdamonds *kdamonds;
-	struct kobject *damon_kobj, *admin_kobj;
-	int err;
+	struct kobject *damon, *admin, *kdamonds;
+	int err = -ENOMEM;
 
-	damon_kobj = kobject_create_and_add("damon", mm_kobj);
-	if (!damon_kobj)
-		return -ENOMEM;
-	admin_kobj = kobject_create_and_add("admin", damon_kobj);
-	if (!admin_kobj) {
-		err = -ENOMEM;
+	damon = kobject_create_and_add("damon", mm_kobj);
+	if (!damon)
+		return err;
+	admin = kobject_create_and_add("admin", damon);
+	if (!admin)
 		goto put_damon;
-	}
-	kdamonds = damon_sysfs_kdamonds_alloc();
-	if (!kdamonds) {
-		err = -ENOMEM;
+	kdamonds = damon_sysfs_dir_new(&damon_sysfs_kdamonds_kind, NULL);
+	if (!kdamonds)
 		goto put_admin;
-	}
-	err = kobject_init_and_add(&kdamonds->kobj, &damon_sysfs_kdamonds_ktype,
-				   admin_kobj, "kdamonds");
+	/* Directories come and go under the lock, even this early. */
+	scoped_guard(mutex, &damon_sysfs_lock)
+		err = damon_sysfs_dir_add(kdamonds, admin, "kdamonds");
 	if (err)
-		goto put_kdamonds;
+		goto put_admin;
 	return 0;
 
-put_kdamonds:
-	kobject_put(&kdamonds->kobj);
 put_admin:
-	kobject_put(admin_kobj);
+	kobject_put(admin);
 put_damon:
-	kobject_put(damon_kobj);
+	kobject_put(damon);
 	return err;
 }
 subsys_initcall(damon_sysfs_init);

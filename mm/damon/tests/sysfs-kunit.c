@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the DAMON sysfs interface's pure helpers: parsing of the
- * written keywords and numbers, and building a &struct damon_ctx from the
- * sysfs-side directory structures.
+ * written keywords and numbers, the shared value-file handlers, and building
+ * a &struct damon_ctx from the sysfs-side directory structures.
  *
  * The fixtures are real directory structures whose kobjects are never
  * initialised: building a context only reads their values.
@@ -14,6 +14,7 @@
 #include <linux/numa.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 
 #include "../sysfs-common.h"
 
@@ -23,16 +24,19 @@
 /* A context directory with two targets, the first with three regions. */
 struct damon_sysfs_test_fixture {
 	struct damon_sysfs_region regions[NR_TEST_REGIONS];
-	struct damon_sysfs_region *regions_arr[NR_TEST_REGIONS];
-	struct damon_sysfs_regions sys_regions[NR_TEST_TARGETS];
+	struct kobject *region_items[NR_TEST_REGIONS];
+	struct damon_sysfs_array sys_regions[NR_TEST_TARGETS];
 	struct damon_sysfs_target targets[NR_TEST_TARGETS];
-	struct damon_sysfs_target *targets_arr[NR_TEST_TARGETS];
-	struct damon_sysfs_targets sys_targets;
+	struct kobject *target_items[NR_TEST_TARGETS];
+	struct damon_sysfs_array sys_targets;
 	struct damon_sysfs_intervals intervals;
-	struct damon_sysfs_ul_range range;
-	struct damon_sysfs_attrs attrs;
-	struct damon_sysfs_schemes schemes;
+	struct damon_sysfs_range range;
+	struct damon_sysfs_mon_attrs attrs;
+	struct damon_sysfs_array schemes;
 	struct damon_sysfs_context context;
+	struct kobject *context_items[1];
+	struct damon_sysfs_array contexts;
+	struct damon_sysfs_kdamond kdamond;
 };
 
 static struct damon_sysfs_test_fixture *
@@ -50,17 +54,17 @@ damon_sysfs_test_fixture(struct kunit *test, enum damon_ops_id ops_id)
 	for (i = 0; i < NR_TEST_REGIONS; i++) {
 		f->regions[i].ar.start = (10 + 4 * i) * PAGE_SIZE;
 		f->regions[i].ar.end = (12 + 4 * i) * PAGE_SIZE;
-		f->regions_arr[i] = &f->regions[i];
+		f->region_items[i] = &f->regions[i].kobj;
 	}
-	f->sys_regions[0].regions_arr = f->regions_arr;
+	f->sys_regions[0].items = f->region_items;
 	f->sys_regions[0].nr = NR_TEST_REGIONS;
 
 	for (i = 0; i < NR_TEST_TARGETS; i++) {
 		f->targets[i].pid = task_pid_nr(current);
 		f->targets[i].regions = &f->sys_regions[i];
-		f->targets_arr[i] = &f->targets[i];
+		f->target_items[i] = &f->targets[i].kobj;
 	}
-	f->sys_targets.targets_arr = f->targets_arr;
+	f->sys_targets.items = f->target_items;
 	f->sys_targets.nr = NR_TEST_TARGETS;
 
 	f->intervals.sample_us = 2000;
@@ -69,56 +73,176 @@ damon_sysfs_test_fixture(struct kunit *test, enum damon_ops_id ops_id)
 	f->range.min = 20;
 	f->range.max = 500;
 	f->attrs.intervals = &f->intervals;
-	f->attrs.nr_regions_range = &f->range;
+	f->attrs.nr_regions = &f->range;
 
 	f->context.ops_id = ops_id;
-	f->context.attrs = &f->attrs;
+	f->context.mon_attrs = &f->attrs;
 	f->context.targets = &f->sys_targets;
 	f->context.schemes = &f->schemes;
+	f->context_items[0] = &f->context.kobj;
+	f->contexts.items = f->context_items;
+	f->contexts.nr = 1;
+	f->kdamond.contexts = &f->contexts;
 	return f;
+}
+
+/* The command @word parses to, which must be the one named @word. */
+static const struct damon_sysfs_cmd *
+damon_sysfs_test_cmd(struct kunit *test, const char *word)
+{
+	const struct damon_sysfs_cmd *cmd = damon_sysfs_find_cmd(word);
+
+	KUNIT_ASSERT_NOT_NULL(test, cmd);
+	KUNIT_EXPECT_STREQ(test, cmd->word, word);
+	KUNIT_EXPECT_TRUE(test, !cmd->run != !cmd->run_schemes);
+	return cmd;
 }
 
 static void damon_sysfs_test_parse_cmd(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("on"), DAMON_SYSFS_CMD_ON);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("on\n"),
-			DAMON_SYSFS_CMD_ON);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("off\n"),
-			DAMON_SYSFS_CMD_OFF);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("commit"),
-			DAMON_SYSFS_CMD_COMMIT);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("update_schemes_stats\n"),
-			DAMON_SYSFS_CMD_UPDATE_SCHEMES_STATS);
-	KUNIT_EXPECT_EQ(test,
-			damon_sysfs_parse_cmd("update_schemes_tried_bytes"),
-			DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_BYTES);
-	KUNIT_EXPECT_EQ(test,
-			damon_sysfs_parse_cmd("update_schemes_effective_quotas"),
-			DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS);
+	static const char * const words[] = {
+		"on", "off", "commit", "commit_schemes_quota_goals",
+		"update_schemes_stats", "update_schemes_tried_regions",
+		"update_schemes_tried_bytes", "clear_schemes_tried_regions",
+		"update_schemes_effective_quotas",
+	};
+	const struct damon_sysfs_cmd *on;
+	int i;
 
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd(""), -EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("o"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("onn"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("ON"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_cmd("on off"), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		damon_sysfs_test_cmd(test, words[i]);
+
+	on = damon_sysfs_test_cmd(test, "on");
+	KUNIT_EXPECT_NOT_NULL(test, on->run);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_find_cmd("on\n"), on);
+	KUNIT_EXPECT_PTR_NE(test, damon_sysfs_find_cmd("off\n"), on);
+	KUNIT_EXPECT_NULL(test, on->run_schemes);
+	on = damon_sysfs_test_cmd(test, "update_schemes_stats");
+	KUNIT_EXPECT_NOT_NULL(test, on->run_schemes);
+
+	KUNIT_EXPECT_NULL(test, damon_sysfs_find_cmd(""));
+	KUNIT_EXPECT_NULL(test, damon_sysfs_find_cmd("o"));
+	KUNIT_EXPECT_NULL(test, damon_sysfs_find_cmd("onn"));
+	KUNIT_EXPECT_NULL(test, damon_sysfs_find_cmd("ON"));
+	KUNIT_EXPECT_NULL(test, damon_sysfs_find_cmd("on off"));
 }
 
 static void damon_sysfs_test_parse_ops(struct kunit *test)
 {
-	enum damon_ops_id id = NR_DAMON_OPS;
+	const char * const *words = damon_sysfs_ops_words;
 
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_ops("paddr\n", &id), 0);
-	KUNIT_EXPECT_EQ(test, id, DAMON_OPS_PADDR);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_ops("fvaddr", &id), 0);
-	KUNIT_EXPECT_EQ(test, id, DAMON_OPS_FVADDR);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_ops("vaddr", &id), 0);
-	KUNIT_EXPECT_EQ(test, id, DAMON_OPS_VADDR);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_find_word("paddr\n", words),
+			DAMON_OPS_PADDR);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_find_word("fvaddr", words),
+			DAMON_OPS_FVADDR);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_find_word("vaddr", words),
+			DAMON_OPS_VADDR);
+	KUNIT_EXPECT_NULL(test, words[NR_DAMON_OPS]);
 
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_ops("vaddrx", &id), -EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_ops("", &id), -EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_ops("addr", &id), -EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_find_word("vaddrx", words), -EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_find_word("", words), -EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_find_word("addr", words), -EINVAL);
+}
+
+/* A directory with one value of every format. */
+struct damon_sysfs_test_vals {
+	struct kobject kobj;
+	unsigned long ul;
+	int i;
+	int idx;
+	bool flag;
+	enum damon_ops_id ops;
+};
+
+static const char * const damon_sysfs_test_ops_words[] = {
+	[DAMON_OPS_VADDR] = "vaddr",
+	[DAMON_OPS_FVADDR] = "fvaddr",
+	[DAMON_OPS_PADDR] = "paddr",
+	NULL
+};
+
+static struct damon_sysfs_file damon_sysfs_test_files[] = {
+	DAMON_SYSFS_UL("ul", struct damon_sysfs_test_vals, ul),
+	DAMON_SYSFS_INT("i", struct damon_sysfs_test_vals, i),
+	DAMON_SYSFS_IDX("idx", struct damon_sysfs_test_vals, idx),
+	DAMON_SYSFS_BOOL("flag", struct damon_sysfs_test_vals, flag),
+	DAMON_SYSFS_WORD("ops", struct damon_sysfs_test_vals, ops,
+			 damon_sysfs_test_ops_words),
+	DAMON_SYSFS_UL_RO("ul_ro", struct damon_sysfs_test_vals, ul),
+};
+
+/* Write @buf to file @n of @v through its store handler. */
+static ssize_t damon_sysfs_test_store(struct damon_sysfs_test_vals *v, int n,
+				      const char *buf)
+{
+	struct kobj_attribute *attr = &damon_sysfs_test_files[n].kattr;
+
+	return attr->store(&v->kobj, attr, buf, strlen(buf));
+}
+
+/* Read file @n of @v through its show handler into @buf. */
+static ssize_t damon_sysfs_test_show(struct damon_sysfs_test_vals *v, int n,
+				     char *buf)
+{
+	struct kobj_attribute *attr = &damon_sysfs_test_files[n].kattr;
+
+	return attr->show(&v->kobj, attr, buf);
+}
+
+static void damon_sysfs_test_val_files(struct kunit *test)
+{
+	struct damon_sysfs_test_vals *v;
+	char *buf;
+
+	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	if (!v || !buf)
+		kunit_skip(test, "out of memory");
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "4096\n"), 5);
+	KUNIT_EXPECT_EQ(test, v->ul, 4096);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "-1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "x"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v->ul, 4096);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_show(v, 0, buf), 5);
+	KUNIT_EXPECT_STREQ(test, buf, "4096\n");
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 1, "-7"), 2);
+	KUNIT_EXPECT_EQ(test, v->i, -7);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 1, "99999999999"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, v->i, -7);
+	damon_sysfs_test_show(v, 1, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "-7\n");
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "3"), 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "-1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v->idx, 3);
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 3, "Y"), 1);
+	KUNIT_EXPECT_TRUE(test, v->flag);
+	damon_sysfs_test_show(v, 3, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "Y\n");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 3, "0"), 1);
+	KUNIT_EXPECT_FALSE(test, v->flag);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 3, "maybe"), -EINVAL);
+	damon_sysfs_test_show(v, 3, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "N\n");
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 4, "paddr\n"), 6);
+	KUNIT_EXPECT_EQ(test, v->ops, DAMON_OPS_PADDR);
 	/* A failed parse leaves the previous value alone. */
-	KUNIT_EXPECT_EQ(test, id, DAMON_OPS_VADDR);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 4, "vaddrx"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v->ops, DAMON_OPS_PADDR);
+	damon_sysfs_test_show(v, 4, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "paddr\n");
+
+	/* A read-only file has no store handler and 0400. */
+	KUNIT_EXPECT_NULL(test, damon_sysfs_test_files[5].kattr.store);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_files[5].kattr.attr.mode, 0400);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_files[0].kattr.attr.mode, 0600);
+	damon_sysfs_test_show(v, 5, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "4096\n");
 }
 
 static void damon_sysfs_test_parse_nr(struct kunit *test)
@@ -147,7 +271,7 @@ static void damon_sysfs_test_build_ctx(struct kunit *test)
 	int i = 0, j;
 
 	f = damon_sysfs_test_fixture(test, DAMON_OPS_VADDR);
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 
 	KUNIT_EXPECT_EQ(test, ctx->ops.id, DAMON_OPS_VADDR);
@@ -188,24 +312,24 @@ static void damon_sysfs_test_build_ctx_bad_regions(struct kunit *test)
 
 	/* Overlapping neighbours. */
 	f->regions[1].ar.start = f->regions[0].ar.end - PAGE_SIZE;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 
 	/* Not sorted. */
 	f->regions[1].ar.start = 0;
 	f->regions[1].ar.end = PAGE_SIZE;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 
 	/* Empty. */
 	f->regions[1].ar.start = f->regions[0].ar.end;
 	f->regions[1].ar.end = f->regions[1].ar.start;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 
 	/* Touching neighbours are fine. */
 	f->regions[1].ar.end = f->regions[2].ar.start;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	damon_destroy_ctx(ctx);
 }
@@ -218,11 +342,11 @@ static void damon_sysfs_test_build_ctx_bad_pid(struct kunit *test)
 	f = damon_sysfs_test_fixture(test, DAMON_OPS_VADDR);
 
 	f->targets[1].pid = -1;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 
 	f->targets[1].pid = INT_MAX;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 }
 
@@ -235,7 +359,7 @@ static void damon_sysfs_test_build_ctx_bad_attrs(struct kunit *test)
 
 	f->range.min = 600;
 	f->range.max = 500;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 }
 
@@ -250,7 +374,7 @@ static void damon_sysfs_test_build_ctx_paddr(struct kunit *test)
 	/* The physical address space has no process: the pid is ignored. */
 	f->targets[0].pid = -1;
 	f->sys_targets.nr = 1;
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_FALSE(test, damon_targets_empty(ctx));
 	damon_for_each_target(t, ctx) {
@@ -266,19 +390,19 @@ static void damon_sysfs_test_build_ctx_paddr(struct kunit *test)
 
 /* A schemes/<N>/ directory with three filters and one quota goal. */
 struct damon_sysfs_test_scheme {
-	struct damon_sysfs_ul_range sz, nr_accesses, age;
+	struct damon_sysfs_range sz, nr_accesses, age;
 	struct damon_sysfs_access_pattern ap;
 	struct damon_sysfs_weights weights;
 	struct damon_sysfs_quota_goal goal;
-	struct damon_sysfs_quota_goal *goals_arr[1];
-	struct damon_sysfs_quota_goals goals;
+	struct kobject *goal_items[1];
+	struct damon_sysfs_array goals;
 	struct damon_sysfs_quotas quotas;
 	struct damon_sysfs_watermarks wmarks;
-	struct damon_sysfs_scheme_filter filters[NR_TEST_FILTERS];
-	struct damon_sysfs_scheme_filter *filters_arr[NR_TEST_FILTERS];
-	struct damon_sysfs_scheme_filters sys_filters;
+	struct damon_sysfs_filter filters[NR_TEST_FILTERS];
+	struct kobject *filter_items[NR_TEST_FILTERS];
+	struct damon_sysfs_array sys_filters;
 	struct damon_sysfs_stats stats;
-	struct damon_sysfs_scheme_regions tried;
+	struct damon_sysfs_tried_regions tried;
 	struct damon_sysfs_scheme scheme;
 };
 
@@ -301,40 +425,39 @@ damon_sysfs_test_scheme(struct kunit *test)
 	f->ap.nr_accesses = &f->nr_accesses;
 	f->ap.age = &f->age;
 
-	f->weights.sz = 1;
-	f->weights.nr_accesses = 2;
-	f->weights.age = 3;
-	f->goal.metric = DAMOS_QUOTA_USER_INPUT;
-	f->goal.target_value = 10000;
-	f->goal.current_value = 42;
-	f->goals_arr[0] = &f->goal;
-	f->goals.goals_arr = f->goals_arr;
+	f->weights.permil[0] = 1;
+	f->weights.permil[1] = 2;
+	f->weights.permil[2] = 3;
+	f->goal.goal.metric = DAMOS_QUOTA_USER_INPUT;
+	f->goal.goal.target_value = 10000;
+	f->goal.goal.current_value = 42;
+	f->goal_items[0] = &f->goal.kobj;
+	f->goals.items = f->goal_items;
 	f->goals.nr = 1;
 	f->quotas.weights = &f->weights;
 	f->quotas.goals = &f->goals;
-	f->quotas.ms = 10;
-	f->quotas.sz = 1 << 20;
-	f->quotas.reset_interval_ms = 1000;
+	f->quotas.time_ms = 10;
+	f->quotas.bytes = 1 << 20;
+	f->quotas.reset_ms = 1000;
 
-	f->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
-	f->wmarks.interval_us = 5000;
-	f->wmarks.high = 900;
-	f->wmarks.mid = 500;
-	f->wmarks.low = 100;
+	f->wmarks.wm.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	f->wmarks.wm.interval = 5000;
+	f->wmarks.wm.high = 900;
+	f->wmarks.wm.mid = 500;
+	f->wmarks.wm.low = 100;
 
 	f->filters[0].type = DAMOS_FILTER_TYPE_ADDR;
 	f->filters[0].matching = true;
-	f->filters[0].addr_start = PAGE_SIZE;
-	f->filters[0].addr_end = 4 * PAGE_SIZE;
+	f->filters[0].range.start = PAGE_SIZE;
+	f->filters[0].range.end = 4 * PAGE_SIZE;
 	f->filters[1].type = DAMOS_FILTER_TYPE_TARGET;
 	f->filters[1].target_idx = 1;
 	f->filters[2].type = DAMOS_FILTER_TYPE_ANON;
 	f->filters[2].matching = true;
 	for (i = 0; i < NR_TEST_FILTERS; i++)
-		f->filters_arr[i] = &f->filters[i];
-	f->sys_filters.filters_arr = f->filters_arr;
+		f->filter_items[i] = &f->filters[i].kobj;
+	f->sys_filters.items = f->filter_items;
 	f->sys_filters.nr = NR_TEST_FILTERS;
-	INIT_LIST_HEAD(&f->tried.regions_list);
 
 	f->scheme.action = DAMOS_PAGEOUT;
 	f->scheme.target_nid = NUMA_NO_NODE;
@@ -348,13 +471,13 @@ damon_sysfs_test_scheme(struct kunit *test)
 	return f;
 }
 
-/* damon_sysfs_build_scheme() with the sysfs lock held, as "on" calls it. */
+/* damon_sysfs_scheme_from_dir() with the sysfs lock held, as "on" calls it. */
 static struct damos *damon_sysfs_test_locked_build(struct damon_sysfs_scheme *s)
 {
 	struct damos *scheme;
 
 	mutex_lock(&damon_sysfs_lock);
-	scheme = damon_sysfs_build_scheme(s);
+	scheme = damon_sysfs_scheme_from_dir(s);
 	mutex_unlock(&damon_sysfs_lock);
 	return scheme;
 }
@@ -442,8 +565,8 @@ static void damon_sysfs_test_build_scheme_bad(struct kunit *test)
 
 	/* An empty address filter, behind a valid one. */
 	f->filters[1].type = DAMOS_FILTER_TYPE_ADDR;
-	f->filters[1].addr_start = 8 * PAGE_SIZE;
-	f->filters[1].addr_end = 8 * PAGE_SIZE;
+	f->filters[1].range.start = 8 * PAGE_SIZE;
+	f->filters[1].range.end = 8 * PAGE_SIZE;
 	s = damon_sysfs_test_locked_build(&f->scheme);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
 
@@ -467,7 +590,7 @@ static void damon_sysfs_test_build_ctx_schemes(struct kunit *test)
 {
 	struct damon_sysfs_test_fixture *f;
 	struct damon_sysfs_test_scheme *s0, *s1;
-	struct damon_sysfs_scheme *arr[2];
+	struct kobject *items[2];
 	struct damon_ctx *ctx;
 	struct damos *s;
 	int i = 0;
@@ -477,13 +600,13 @@ static void damon_sysfs_test_build_ctx_schemes(struct kunit *test)
 	s1 = damon_sysfs_test_scheme(test);
 	s1->scheme.action = DAMOS_STAT;
 	s1->sys_filters.nr = 0;
-	arr[0] = &s0->scheme;
-	arr[1] = &s1->scheme;
-	f->schemes.schemes_arr = arr;
+	items[0] = &s0->scheme.kobj;
+	items[1] = &s1->scheme.kobj;
+	f->schemes.items = items;
 	f->schemes.nr = 2;
 
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	damon_for_each_scheme(s, ctx) {
@@ -498,30 +621,41 @@ static void damon_sysfs_test_build_ctx_schemes(struct kunit *test)
 	/* A bad second scheme fails the whole context, without a leak. */
 	s1->age.min = s1->age.max + 1;
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&f->context);
+	ctx = damon_sysfs_ctx_from_dir(&f->context);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 }
 
-static void damon_sysfs_test_schemes_cmd_not_running(struct kunit *test)
+static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 {
+	const struct damon_sysfs_cmd *cmd;
 	struct damon_sysfs_test_fixture *f;
-	enum damon_sysfs_cmd cmd;
+	int nr = 0;
 
 	f = damon_sysfs_test_fixture(test, DAMON_OPS_VADDR);
 	mutex_lock(&damon_sysfs_lock);
-	for (cmd = DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS;
-	     cmd < NR_DAMON_SYSFS_CMDS; cmd++)
-		KUNIT_EXPECT_EQ(test,
-				damon_sysfs_schemes_cmd(cmd, NULL, &f->schemes),
+	/* Every scheme command needs a running kdamond. */
+	for (cmd = damon_sysfs_schemes_cmds; cmd->word; cmd++) {
+		KUNIT_EXPECT_NULL(test, cmd->run);
+		KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd),
 				-EINVAL);
+		nr++;
+	}
+	/* So do "off" and "commit". */
+	cmd = damon_sysfs_test_cmd(test, "off");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
+	cmd = damon_sysfs_test_cmd(test, "commit");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
 	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_EXPECT_EQ(test, nr, 6);
+	KUNIT_EXPECT_NULL(test, f->kdamond.damon_ctx);
 }
 
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_parse_cmd),
 	KUNIT_CASE(damon_sysfs_test_parse_ops),
 	KUNIT_CASE(damon_sysfs_test_parse_nr),
+	KUNIT_CASE(damon_sysfs_test_val_files),
 	KUNIT_CASE(damon_sysfs_test_build_ctx),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_bad_regions),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_bad_pid),
@@ -530,7 +664,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_scheme),
 	KUNIT_CASE(damon_sysfs_test_build_scheme_bad),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_schemes),
-	KUNIT_CASE(damon_sysfs_test_schemes_cmd_not_running),
+	KUNIT_CASE(damon_sysfs_test_cmds_not_running),
 	{},
 };
 
