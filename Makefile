@@ -18,7 +18,7 @@ help:
 	@echo 'make selftests    damon kselftests in the VM (DEBUG=1 on the debug kernel)'
 	@echo 'make lint         checkpatch --strict, kernel-doc -Wall, W=1 C=2 build'
 	@echo 'make shell        interactive shell in the VM'
-	@echo 'make bench        kdamond overhead and accuracy figures (dev/bench)'
+	@echo 'make bench        ours vs stock 6.12 DAMON: accuracy, overhead (dev/bench)'
 	@echo 'make vm CMD="..." run one command in the VM'
 	@echo 'make clean        remove build output except the source tree and ccache'
 
@@ -43,7 +43,7 @@ check:
 run: kernel
 	@dev/run.sh
 
-bench: kernel
+bench: tree
 	@dev/bench/bench.sh
 
 shell: kernel

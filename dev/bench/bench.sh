@@ -1,13 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: build dev/bench/workload on the host, boot the VM kernel once
-# with enough memory for the largest target, run dev/bench/run in it, and
-# summarise the result with dev/bench/summarise.py into .build/bench/
-# (results.csv, table.txt).  See dev/bench/README for the method.
+# make bench: our DAMON side by side with the stock 6.12 DAMON.  Builds both
+# benchmark kernels with dev/bench/kernel.sh (ours from make tree's
+# .build/linux into .build/vm-bench, the stock one from the untouched
+# Debian source into .build/vm-stock, same configuration) and
+# dev/bench/workload, then boots the VM once per kernel, runs dev/bench/run
+# there (every scenario, BENCH_REPEATS times in a row), and summarises
+# both with dev/bench/summarise.py (table.txt, results.csv, runs.csv,
+# history.csv) and dev/bench/plot.py (bench.png) into .build/bench/.  See
+# dev/bench/README for the method.
 #
-# Environment: BENCH_MEM (VM memory, default 10G), BENCH_SECS (20),
-# BENCH_WARMUP_SECS (5), BENCH_SCENARIOS (override the scenario list, see
-# dev/bench/run), KERNEL (another bzImage, e.g. for a side-by-side run).
+# Environment:
+#   BENCH_KERNELS    ours|stock|both (both)
+#   BENCH_REPEATS    runs of each scenario per kernel (3; 1 with BENCH_QUICK=1)
+#   BENCH_SCENARIOS  scenario names from the lists below, or full
+#                    name:MiB:ops:max_nr_regions:workload-args specs
+#   BENCH_QUICK=1    iteration mode: 3 small scenarios, short windows, 2G VM
+#   BENCH_BUILD=0    use the kernels already built
+#   BENCH_MEM        VM memory (10G), BENCH_SECS (10), BENCH_WARMUP_SECS (3),
+#                    BENCH_BASE_SECS (2): see dev/bench/run
 . "$(dirname "$0")/../lib.sh"
 
 OUT=$BUILD/bench
@@ -19,40 +30,127 @@ if [ ! -x "$OUT/workload" ] || [ "$src" -nt "$OUT/workload" ]; then
 	mv "$OUT/workload.tmp" "$OUT/workload"
 fi
 
+# name:buffer MiB:ops:max_nr_regions:workload arguments (commas for spaces)
+ALL=(
+	# An 8 MiB hot set in targets of growing size: kdamond CPU by size,
+	# 3% down to 0.1% hot (sz-8G is the "0.1% hot in 8 GiB" hard case).
+	sz-256M:256:vaddr:1000:-k,static,-l,8192
+	sz-1G:1024:vaddr:1000:-k,static,-l,8192
+	sz-4G:4096:vaddr:1000:-k,static,-l,8192
+	sz-8G:8192:vaddr:1000:-k,static,-l,8192
+	# 16 MiB hot set jumping somewhere else every 1-2 s.
+	move-1G:1024:vaddr:1000:-k,move,-l,16384,-m,1000:2000
+	# 48 hot ranges of 64-512 KiB scattered over 1 GiB, and the same with
+	# at most 100 regions.
+	scat-1G:1024:vaddr:1000:-k,scatter,-n,48
+	scat-1G-coarse:1024:vaddr:100:-k,scatter,-n,48
+	# 32 ranges of 256 KiB swept every 0, 1, 2, ... 31 ms (Zipf).
+	zipf-1G:1024:vaddr:1000:-k,zipf,-n,32,-l,256
+	# 16 MiB hot plus 64 MiB warm, swept every 50 ms.
+	warm-1G:1024:vaddr:1000:-k,warm,-l,16384,-w,65536,-p,50
+	# Physical address space: 16 MiB hot in a 1 GiB buffer, all RAM.
+	paddr-1G:1024:paddr:1000:-k,static,-l,16384
+)
+QUICK=(sz-256M move-256M:256:vaddr:1000:-k,move,-l,8192,-m,1000:2000
+       scat-256M:256:vaddr:1000:-k,scatter,-n,32)
+
+quick=${BENCH_QUICK:-0}
+repeats=${BENCH_REPEATS:-$([ "$quick" = 1 ] && echo 1 || echo 3)}
+if [ "$quick" = 1 ]; then
+	: "${BENCH_SECS:=5}" "${BENCH_WARMUP_SECS:=2}" "${BENCH_BASE_SECS:=1}"
+	: "${BENCH_MEM:=2G}"
+fi
 mem=${BENCH_MEM:-10G}
-# name:buffer_mib:hot_offset_mib:hot_mib:trace
-overhead="ovh-256M:256:120:16:0 ovh-1G:1024:504:16:0"
-accuracy="acc-1G-5pct:1024:400:51:1"
+case ${BENCH_KERNELS:-both} in
+ours) kernels=(ours) ;;
+stock) kernels=(stock) ;;
+both) kernels=(ours stock) ;;
+*) die "BENCH_KERNELS must be ours, stock or both" ;;
+esac
+[[ "$repeats" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEATS must be a positive number"
+
+# Names resolve against the lists above; full specs pass through.
 if [ -n "${BENCH_SCENARIOS:-}" ]; then
-	scenarios=$BENCH_SCENARIOS
+	read -r -a want <<< "$BENCH_SCENARIOS"
+elif [ "$quick" = 1 ]; then
+	want=("${QUICK[@]}")
 else
-	avail_mib=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
-	need_mib=$(numfmt --from=iec "$mem" | awk '{ print int($1 / 1048576) + 1024 }')
-	if [ "$avail_mib" -ge "$need_mib" ]; then
-		scenarios="$overhead ovh-8G:8192:4088:16:0 $accuracy"
-	else
-		msg "only ${avail_mib} MiB available on the host, ${need_mib} needed: no 8 GiB scenario"
-		mem=2G
-		scenarios="$overhead $accuracy"
+	want=("${ALL[@]}")
+fi
+scenarios=()
+for w in "${want[@]}"; do
+	if [[ "$w" == *:* ]]; then
+		scenarios+=("$w")
+		continue
 	fi
+	found=
+	for s in "${ALL[@]}" "${QUICK[@]}"; do
+		[ "${s%%:*}" = "$w" ] && [[ "$s" == *:* ]] && { found=$s; break; }
+	done
+	[ -n "$found" ] || die "unknown scenario '$w'"
+	scenarios+=("$found")
+done
+
+# The largest target must fit the VM, and the VM the host.
+need_mib=0
+for s in "${scenarios[@]}"; do
+	IFS=: read -r _ sz _ <<< "$s"
+	[ "$sz" -gt "$need_mib" ] && need_mib=$sz
+done
+mem_mib=$(numfmt --from=iec "$mem" | awk '{ print int($1 / 1048576) }')
+avail_mib=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+if [ $((need_mib + 1536)) -gt "$mem_mib" ] || [ $((mem_mib + 1024)) -gt "$avail_mib" ]; then
+	die "scenarios need ${need_mib} MiB in a VM of $mem (host: ${avail_mib} MiB available); set BENCH_MEM or BENCH_SCENARIOS"
 fi
 
-share=$OUT/share
-rm -rf "$share"
-mkdir -p "$share"
-host_load=$(cut -d' ' -f1-3 /proc/loadavg)
-export VM_SHARE=$share VM_LOG=$LOGS/bench.vm.log VM_MEM=$mem
-export VM_TIMEOUT=${VM_TIMEOUT:-900}
-export BENCH_SECS=${BENCH_SECS:-20} BENCH_WARMUP_SECS=${BENCH_WARMUP_SECS:-5}
-# The guest gets the knobs through the command line it runs.
-# shellcheck disable=SC2086
-"$TOP/dev/vm.sh" env BENCH_SECS="$BENCH_SECS" \
-	BENCH_WARMUP_SECS="$BENCH_WARMUP_SECS" \
-	"$TOP/dev/bench/run" /mnt/share/out $scenarios
-{
-	echo "host_loadavg_start $host_load"
-	echo "host_loadavg_end $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "vm_mem $mem"
-	echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-} > "$share/out/host.txt"
-python3 "$TOP/dev/bench/summarise.py" "$share/out" "$OUT"
+declare -A image=([ours]=$BUILD/vm-bench/arch/x86/boot/bzImage
+		  [stock]=$BUILD/vm-stock/arch/x86/boot/bzImage)
+for k in "${kernels[@]}"; do
+	if [ "${BENCH_BUILD:-1}" = 1 ]; then
+		"$TOP/dev/bench/kernel.sh" "$k"
+	fi
+	[ -f "${image[$k]}" ] || die "no $k kernel at ${image[$k]}"
+done
+
+runs=$OUT/runs
+rm -rf "$runs"
+mkdir -p "$runs"
+printf '%s\n' "${scenarios[@]}" > "$runs/scenarios.txt"
+# The guest populates the largest target once and shrinks it from one
+# scenario to the next: run them largest first (the table keeps the order
+# above).
+mapfile -t order < <(printf '%s\n' "${scenarios[@]}" | sort -s -t: -k2,2nr)
+secs=${BENCH_SECS:-10} warm=${BENCH_WARMUP_SECS:-3} base=${BENCH_BASE_SECS:-2}
+# Per scenario: the windows, plus populating (about 40 s for 8 GiB under
+# TCG) and the trace dump; plus the boot.
+timeout=$(( ${#scenarios[@]} * repeats * (secs + warm + 2 * base + 30) + need_mib / 16 + 300 ))
+start=$(date +%s)
+failed=0
+for k in "${kernels[@]}"; do
+	dir=$runs/$k
+	mkdir -p "$dir"
+	msg "bench: $k kernel, ${#scenarios[@]} scenarios, $repeats repeat(s) each"
+	host_load=$(cut -d' ' -f1-3 /proc/loadavg)
+	if ! VM_SHARE=$dir VM_LOG=$LOGS/bench-$k.vm.log VM_MEM=$mem \
+	     VM_TIMEOUT=${VM_TIMEOUT:-$timeout} KERNEL=${image[$k]} \
+	     "$TOP/dev/vm.sh" env BENCH_SECS="$secs" BENCH_WARMUP_SECS="$warm" \
+			BENCH_BASE_SECS="$base" BENCH_REPEATS="$repeats" \
+			"$TOP/dev/bench/run" /mnt/share/out "${order[@]}"; then
+		msg "bench: the $k run failed; going on with the others"
+		failed=1
+	fi
+	{
+		echo "host_loadavg_start $host_load"
+		echo "host_loadavg_end $(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "vm_mem $mem"
+		echo "kernel_image ${image[$k]}"
+		echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	} > "$dir/host.txt"
+done
+msg "bench: VM runs took $(( $(date +%s) - start ))s"
+
+python3 "$TOP/dev/bench/summarise.py" "$runs" "$OUT" || failed=1
+need_pkgs python3-matplotlib
+/usr/bin/python3 "$TOP/dev/bench/plot.py" "$OUT/runs.csv" "$OUT/bench.png" || failed=1
+msg "bench: table $OUT/table.txt, CSV $OUT/results.csv and runs.csv, plot $OUT/bench.png"
+exit $failed

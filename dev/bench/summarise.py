@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Summarise a dev/bench/run output directory: table, CSV, history.
+"""Summarise dev/bench runs: figures per run, medians per kernel, one table.
 
-Usage: summarise.py OUTDIR BENCHDIR     (writes BENCHDIR/results.csv and
-                                         table.txt, appends history.csv)
+Usage: summarise.py RUNSDIR BENCHDIR    (writes BENCHDIR/table.txt,
+                                         results.csv, runs.csv, appends
+                                         history.csv)
        summarise.py --history BENCHDIR  (medians over history.csv)
 
-Exits non-zero only when something could not be measured.
+RUNSDIR holds one directory per kernel (ours, stock), each with
+dev/bench/run's output in out/r<repeat>/<scenario>/ and host.txt.  Python 3
+standard library only.  Exits non-zero when something could not be
+measured.
 """
 import csv
 import os
@@ -16,10 +20,29 @@ import sys
 
 TRACE_RE = re.compile(r'\s(\d+\.\d+): damon_aggregated: target_id=(\d+) '
                       r'nr_regions=(\d+) (\d+)-(\d+): (\d+) (\d+)')
-FIELDS = ['date', 'scenario', 'buffer_mib', 'hot_mib', 'kdamond_ms_per_s',
-          'cpu_pct', 'snapshots', 'recall', 'precision', 'f1',
-          'recall_half', 'precision_half', 'f1_half', 'mean_regions',
-          'max_regions', 'guest_loadavg', 'host_loadavg']
+REP_RE = re.compile(r'^r(\d+)$')
+KERNELS = ('ours', 'stock')
+RECALL_DETECTED = 0.8
+
+# (key, label, format, better): better is 'hi', 'lo' or '' (no verdict).
+FIGURES = [
+    ('f1', 'F1', '.3f', 'hi'),
+    ('precision', 'precision', '.3f', 'hi'),
+    ('recall', 'recall', '.3f', 'hi'),
+    ('detect_med_s', 'detect median s', '.2f', 'lo'),
+    ('detect_max_s', 'detect worst s', '.2f', 'lo'),
+    ('missed', 'phases missed', '.0f', 'lo'),
+    ('mean_regions', 'regions mean', '.0f', ''),
+    ('max_regions', 'regions max', '.0f', ''),
+    ('kdamond_ms_per_s', 'kdamond ms/s', '.1f', 'lo'),
+    ('slowdown_pct', 'slowdown %', '.1f', 'lo'),
+]
+RUN_FIELDS = (['date', 'kernel', 'repeat', 'scenario', 'ops', 'buffer_mib',
+               'max_nr_regions', 'hot_kib', 'snapshots', 'phases']
+              + [f[0] for f in FIGURES]
+              + ['base_rate', 'mon_rate', 'trace_lost', 'guest_loadavg',
+                 'host_loadavg'])
+HARD = ('scat-', 'zipf-', 'move-', 'sz-8G')
 
 
 def read_kv(path):
@@ -33,19 +56,26 @@ def read_kv(path):
 
 
 def read_truth(path):
-    truth = {}
+    """The buffer, the phases [(time, [hot ranges])] and the counts."""
+    t = {'space': 'vaddr', 'buffer': None, 'phases': [], 'counts': []}
     with open(path) as f:
         for line in f:
             w = line.split()
-            if len(w) == 3 and w[0] in ('buffer', 'hot'):
-                truth[w[0]] = (int(w[1], 16), int(w[2], 16))
-    if 'buffer' not in truth or 'hot' not in truth:
-        raise ValueError(f'{path}: no buffer or hot line')
-    return truth
-
-
-def overlap(a0, a1, b0, b1):
-    return max(0, min(a1, b1) - max(a0, b0))
+            if not w:
+                continue
+            if w[0] == 'space':
+                t['space'] = w[1]
+            elif w[0] == 'buffer':
+                t['buffer'] = (int(w[1], 16), int(w[2], 16))
+            elif w[0] == 'phase':
+                t['phases'].append((float(w[2]), []))
+            elif w[0] == 'hot' and t['phases']:
+                t['phases'][-1][1].append((int(w[1], 16), int(w[2], 16)))
+            elif w[0] == 'count':
+                t['counts'].append((float(w[1]), int(w[2])))
+    if not t['buffer'] or not t['phases']:
+        raise ValueError(f'{path}: no buffer or phase')
+    return t
 
 
 def snapshots(path):
@@ -73,98 +103,277 @@ def snapshots(path):
         yield t0, cur
 
 
-def score(regions, buf, hot, threshold):
-    hot_len = hot[1] - hot[0]
+def overlap(a0, a1, b0, b1):
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def score(regions, hot, universe, thr=None):
+    """Byte-level recall, precision, F1 of regions with nr_accesses >= thr,
+    by default half the snapshot's maximum."""
+    if thr is None:
+        top = max(nr for _, _, nr in regions)
+        thr = max(1, (top + 1) // 2)
+    hot_len = sum(e - s for s, e in hot)
     acc = hit = 0
     for s, e, nr in regions:
-        if nr < threshold:
+        if nr < thr:
             continue
-        acc += overlap(s, e, *buf)
-        hit += overlap(s, e, *hot)
-    recall = hit / hot_len
+        acc += overlap(s, e, *universe) if universe else e - s
+        for h0, h1 in hot:
+            hit += overlap(s, e, h0, h1)
+    recall = hit / hot_len if hot_len else 0.0
     precision = hit / acc if acc else 0.0
     f1 = 2 * recall * precision / (recall + precision) if hit else 0.0
     return recall, precision, f1
 
 
-def accuracy(d, meta, row):
+def measure(d, row):
+    meta = read_kv(os.path.join(d, 'meta.txt'))
     truth = read_truth(os.path.join(d, 'truth.txt'))
-    warmup = float(meta.get('warmup_s', '5'))
-    snaps = list(snapshots(os.path.join(d, 'trace.txt')))
-    if not snaps:
-        raise ValueError(f'{d}: no damon_aggregated records')
-    first = snaps[0][0]
-    # Drop the warm-up and the last, possibly incomplete, aggregation.
-    use = [r for t, r in snaps[:-1] if t - first >= warmup]
-    if not use:
-        raise ValueError(f'{d}: no snapshot after the {warmup}s warm-up')
-    res = {'any': [], 'half': []}
-    for regions in use:
-        res['any'].append(score(regions, truth['buffer'], truth['hot'], 1))
-        top = max(nr for _, _, nr in regions)
-        res['half'].append(score(regions, truth['buffer'], truth['hot'],
-                                 max(1, (top + 1) // 2)))
-    for key, suffix in (('any', ''), ('half', '_half')):
-        for i, name in enumerate(('recall', 'precision', 'f1')):
-            row[name + suffix] = round(
-                statistics.median(x[i] for x in res[key]), 4)
-    nrs = [len(r) for r in use]
-    row['snapshots'] = len(use)
-    row['mean_regions'] = round(statistics.mean(nrs), 1)
-    row['max_regions'] = max(nrs)
+    row.update(ops=meta.get('ops'), buffer_mib=meta.get('buffer_mib'),
+               max_nr_regions=meta.get('max_nr_regions'),
+               guest_loadavg=meta.get('loadavg', ''),
+               trace_lost=meta.get('trace_lost', ''))
+    row['hot_kib'] = sum(e - s for s, e in truth['phases'][0][1]) // 1024
 
-
-def regions(d, row):
-    snaps = list(snapshots(os.path.join(d, 'regions.txt')))[:-1]
-    if snaps:
-        nrs = [len(r) for _, r in snaps]
-        row['mean_regions'] = round(statistics.mean(nrs), 1)
-        row['max_regions'] = max(nrs)
-
-
-def overhead(d, row):
     with open(os.path.join(d, 'cpu.txt')) as f:
         (t0, r0), (t1, r1) = [map(float, line.split()) for line in f][:2]
     if t1 <= t0:
         raise ValueError(f'{d}: bad measurement window')
-    ms = (r1 - r0) / (t1 - t0)
-    row['kdamond_ms_per_s'] = round(ms, 3)
-    row['cpu_pct'] = round(ms / 10, 3)
+    row['kdamond_ms_per_s'] = (r1 - r0) / (t1 - t0)
+
+    # counts: an unmonitored window, the measured window, another
+    # unmonitored window (CLOCK_MONOTONIC, like the trace).  The slowdown
+    # compares the measured window with the mean of the unmonitored ones.
+    c = truth['counts']
+    if len(c) < 4:
+        raise ValueError(f'{d}: {len(c)} access counts, 6 expected')
+
+    def rate(i):
+        return (c[i + 1][1] - c[i][1]) / (c[i + 1][0] - c[i][0])
+    base = [rate(0)] + ([rate(4)] if len(c) >= 6 else [])
+    base = statistics.mean(base)
+    mon = rate(2)
+    row['base_rate'] = round(base)
+    row['mon_rate'] = round(mon)
+    row['slowdown_pct'] = (1 - mon / base) * 100
+    w0, w1 = c[2][0], c[3][0]
+
+    snaps = list(snapshots(os.path.join(d, 'trace.txt')))
+    if not snaps:
+        raise ValueError(f'{d}: no damon_aggregated records')
+    aggr = float(meta.get('aggr_us', 100000)) / 1e6
+    # Detection counts regions at half the highest possible nr_accesses:
+    # relative to the snapshot's own maximum, every region is "hot" in the
+    # first aggregations, when no region is hot enough to stand out.
+    det_thr = max(1, int(meta.get('aggr_us', 100000)) //
+                  int(meta.get('sample_us', 5000)) // 2)
+    on = snaps[0][0] - aggr         # about when kdamond started
+    use = [(t, r) for t, r in snaps[:-1] if w0 <= t <= w1]
+    if not use:
+        raise ValueError(f'{d}: no snapshot inside the measured window')
+    universe = truth['buffer'] if truth['space'] == 'vaddr' else None
+    phases = truth['phases']
+
+    def phase_at(t):
+        i = 0
+        while i + 1 < len(phases) and phases[i + 1][0] <= t:
+            i += 1
+        return i
+
+    scores = [score(r, phases[phase_at(t)][1], universe) for t, r in use]
+    for i, k in enumerate(('recall', 'precision', 'f1')):
+        row[k] = statistics.mean(s[i] for s in scores)
+    nrs = [len(r) for _, r in use]
+    row['snapshots'] = len(use)
+    row['mean_regions'] = statistics.mean(nrs)
+    row['max_regions'] = max(nrs)
+
+    # Time to detect: per phase that starts inside the window, from its
+    # start to the first snapshot of the phase with recall >= 0.8; a phase
+    # that ends first counts its whole length, and as missed.  Without
+    # phase changes in the window (static hot sets): from kdamond's start
+    # to the first such snapshot.
+    starts = [(i, p[0]) for i, p in enumerate(phases) if w0 <= p[0] < w1]
+    if not starts:
+        starts = [(phase_at(on), on)]
+    det, missed = [], 0
+    for i, ps in starts:
+        pe = phases[i + 1][0] if i + 1 < len(phases) else w1
+        pe = min(pe, w1)
+        found = None
+        for t, r in snaps:
+            if t <= ps or t > pe:
+                continue
+            if score(r, phases[i][1], universe, det_thr)[0] >= \
+                    RECALL_DETECTED:
+                found = t - ps
+                break
+        if found is None:
+            missed += 1
+            found = pe - ps
+        det.append(found)
+    row['phases'] = len(starts)
+    row['detect_med_s'] = statistics.median(det)
+    row['detect_max_s'] = max(det)
+    row['missed'] = missed
 
 
-def fmt(v, spec):
-    return format(v, spec) if isinstance(v, (int, float)) else '-'
+def spread(vals):
+    vals = [v for v in vals if isinstance(v, (int, float))]
+    if not vals:
+        return None
+    return statistics.median(vals), min(vals), max(vals)
 
 
-def table(rows, title):
-    out = [title,
-           f'{"scenario":<14} {"MiB":>5} {"hot":>4} {"kdamond ms/s":>12} '
-           f'{"CPU%":>6} {"recall":>6} {"prec":>6} {"F1":>6} '
-           f'{"F1>=max/2":>9} {"regions":>8}']
+def cell(s, spec):
+    if s is None:
+        return '-'
+    med, lo, hi = s
+    if lo == hi:
+        return format(med, spec)
+    return f'{format(med, spec)} ({format(lo, spec)}-{format(hi, spec)})'
+
+
+def ratio(a, b):
+    if a is None or b is None or not b[0]:
+        return None
+    return a[0] / b[0]
+
+
+def summary(rows):
+    """{scenario: {kernel: {figure: (median, min, max)}}}, scenario order."""
+    order, out = [], {}
     for r in rows:
-        out.append(f'{r["scenario"]:<14} {r["buffer_mib"]:>5} '
-                   f'{r["hot_mib"]:>4} '
-                   f'{fmt(r.get("kdamond_ms_per_s"), ".2f"):>12} '
-                   f'{fmt(r.get("cpu_pct"), ".2f"):>6} '
-                   f'{fmt(r.get("recall"), ".3f"):>6} '
-                   f'{fmt(r.get("precision"), ".3f"):>6} '
-                   f'{fmt(r.get("f1"), ".3f"):>6} '
-                   f'{fmt(r.get("f1_half"), ".3f"):>9} '
-                   f'{fmt(r.get("mean_regions"), ".0f"):>8}')
-    ovh = {r['scenario']: r.get('kdamond_ms_per_s') for r in rows}
-    for big, small in (('ovh-8G', 'ovh-1G'), ('ovh-8G', 'ovh-256M'),
-                       ('ovh-1G', 'ovh-256M')):
-        if isinstance(ovh.get(big), float) and ovh.get(small):
-            out.append(f'kdamond CPU ratio {big[4:]}/{small[4:]}: '
-                       f'{ovh[big] / ovh[small]:.2f}')
+        if r['scenario'] not in out:
+            order.append(r['scenario'])
+            out[r['scenario']] = {}
+        out[r['scenario']].setdefault(r['kernel'], []).append(r)
+    res = {}
+    for name in order:
+        res[name] = {}
+        for k, rs in out[name].items():
+            res[name][k] = {f[0]: spread([r.get(f[0]) for r in rs])
+                            for f in FIGURES}
+            res[name][k]['n'] = len(rs)
+    return order, res
+
+
+def verdicts(order, res):
+    """The issue's targets, scenario by scenario, as text lines."""
+    lines = []
+    for name in order:
+        o, s = res[name].get('ours'), res[name].get('stock')
+        if not o or not s or not o['f1'] or not s['f1']:
+            continue
+        notes = []
+        hard = name.startswith(HARD)
+        if o['f1'][0] < s['f1'][0]:
+            notes.append('F1 below stock')
+        if hard and (1 - o['f1'][0]) > (1 - s['f1'][0]) / 2:
+            notes.append('error not halved')
+        for k in ('detect_med_s', 'detect_max_s'):
+            if o[k] and s[k] and o[k][0] > s[k][0] / 2:
+                notes.append(f'{k[7:10]} detection not halved')
+        if (o['kdamond_ms_per_s'] and s['kdamond_ms_per_s'] and
+                o['kdamond_ms_per_s'][0] > s['kdamond_ms_per_s'][0]):
+            notes.append('CPU above stock')
+        lines.append(f'  {name:<16} {"met" if not notes else "; ".join(notes)}')
+    return lines
+
+
+def flatness(order, res):
+    lines = []
+    sz = [n for n in order if n.startswith('sz-')]
+    for k in KERNELS:
+        vals = [(n, res[n][k]['kdamond_ms_per_s']) for n in sz
+                if k in res[n] and res[n][k]['kdamond_ms_per_s']]
+        if len(vals) < 2:
+            continue
+        ms = [v[1][0] for v in vals]
+        lines.append(f'  {k:<6} ' + '  '.join(
+            f'{n[3:]} {v[0]:.1f}' for n, v in vals)
+            + f'   max/min {max(ms) / min(ms):.2f}'
+            + f'   largest/smallest {ms[-1] / ms[0]:.2f}')
+    return lines
+
+
+def table(order, res, title):
+    out = [title, '',
+           f'{"scenario":<16} {"figure":<16} {"ours":>24} {"stock":>24} '
+           f'{"ours/stock":>10}']
+    for name in order:
+        first = True
+        for key, label, spec, _ in FIGURES:
+            o = res[name].get('ours', {}).get(key)
+            s = res[name].get('stock', {}).get(key)
+            if o is None and s is None:
+                continue
+            r = ratio(o, s)
+            out.append(f'{name if first else "":<16} {label:<16} '
+                       f'{cell(o, spec):>24} {cell(s, spec):>24} '
+                       f'{format(r, ".2f") if r is not None else "-":>10}')
+            first = False
+    flat = flatness(order, res)
+    if flat:
+        out += ['', 'kdamond ms/s by target size (target: flat within 20%):']
+        out += flat
+    v = verdicts(order, res)
+    if v:
+        out += ['', 'issue 6 targets (F1 >= stock; hard: error <= stock/2; '
+                'detection <= stock/2; CPU <= stock):']
+        out += v
     return '\n'.join(out)
 
 
-def num(v):
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
+def load_runs(runsdir):
+    rows, failed = [], []
+    for kernel in KERNELS:
+        kdir = os.path.join(runsdir, kernel)
+        if not os.path.isdir(kdir):
+            continue
+        host = {}
+        if os.path.exists(os.path.join(kdir, 'host.txt')):
+            host = read_kv(os.path.join(kdir, 'host.txt'))
+        outdir = os.path.join(kdir, 'out')
+        if not os.path.isdir(outdir):
+            failed.append(f'{kernel}: no output')
+            continue
+        for rep in sorted(os.listdir(outdir)):
+            m = REP_RE.match(rep)
+            if not m:
+                continue
+            for name in sorted(os.listdir(os.path.join(outdir, rep))):
+                d = os.path.join(outdir, rep, name)
+                if not os.path.isfile(os.path.join(d, 'meta.txt')):
+                    continue
+                row = {'date': host.get('date', ''), 'kernel': kernel,
+                       'repeat': int(m.group(1)), 'scenario': name,
+                       'host_loadavg': host.get('host_loadavg_start', '')}
+                try:
+                    measure(d, row)
+                except (OSError, ValueError, ZeroDivisionError) as e:
+                    failed.append(f'{kernel}/{rep}/{name}: {e}')
+                    continue
+                rows.append(row)
+    return rows, failed
+
+
+def scenario_order(runsdir):
+    path = os.path.join(runsdir, 'scenarios.txt')
+    if os.path.exists(path):
+        with open(path) as f:
+            return [line.split(':', 1)[0] for line in f if line.strip()]
+    return []
+
+
+def trio(s):
+    return [round(v, 4) for v in s] if s else ['', '', '']
+
+
+def rounded(row):
+    return {k: (round(v, 4) if isinstance(v, float) else v)
+            for k, v in row.items()}
 
 
 def history(bench):
@@ -172,25 +381,14 @@ def history(bench):
         rows = list(csv.DictReader(f))
     if not rows:
         sys.exit('no history')
-    by = {}
     for r in rows:
-        by.setdefault(r['scenario'], []).append(r)
-    med = []
-    for name, rs in by.items():
-        m = {'scenario': name, 'buffer_mib': rs[0]['buffer_mib'],
-             'hot_mib': rs[0]['hot_mib']}
-        for k in FIELDS[4:15]:
-            vals = [num(r.get(k)) for r in rs]
-            vals = [v for v in vals if v is not None]
-            if vals:
-                m[k] = float(statistics.median(vals))
-        med.append(m)
-    print(table(med, f'medians over {len(rows)} rows of history.csv'))
-    for name, rs in by.items():
-        print(f'{name}: kdamond ms/s per run: '
-              + ' '.join(r['kdamond_ms_per_s'] for r in rs)
-              + (' F1: ' + ' '.join(r['f1'] for r in rs)
-                 if rs[0].get('f1') else ''))
+        for f in FIGURES:
+            try:
+                r[f[0]] = float(r[f[0]])
+            except (KeyError, TypeError, ValueError):
+                r[f[0]] = None
+    order, res = summary(rows)
+    print(table(order, res, f'medians over {len(rows)} runs in history.csv'))
 
 
 def main(argv):
@@ -199,47 +397,55 @@ def main(argv):
         return 0
     if len(argv) != 3:
         sys.exit(__doc__)
-    outdir, bench = argv[1], argv[2]
-    host = {}
-    if os.path.exists(os.path.join(outdir, 'host.txt')):
-        host = read_kv(os.path.join(outdir, 'host.txt'))
-    rows, failed = [], []
-    for name in sorted(os.listdir(outdir)):
-        d = os.path.join(outdir, name)
-        if not os.path.isfile(os.path.join(d, 'meta.txt')):
-            continue
-        meta = read_kv(os.path.join(d, 'meta.txt'))
-        row = {'date': host.get('date', ''), 'scenario': name,
-               'buffer_mib': meta.get('buffer_mib'),
-               'hot_mib': meta.get('hot_mib'),
-               'guest_loadavg': meta.get('loadavg', ''),
-               'host_loadavg': host.get('host_loadavg_start', '')}
-        try:
-            overhead(d, row)
-            if os.path.exists(os.path.join(d, 'trace.txt')):
-                accuracy(d, meta, row)
-            elif os.path.exists(os.path.join(d, 'regions.txt')):
-                regions(d, row)
-        except (OSError, ValueError) as e:
-            failed.append(f'{name}: {e}')
-        rows.append(row)
+    runsdir, bench = argv[1], argv[2]
+    rows, failed = load_runs(runsdir)
     if not rows:
-        failed.append(f'{outdir}: no scenario measured')
-    rows.sort(key=lambda r: (r['scenario'][:3], int(r['buffer_mib'] or 0)))
-    text = table(rows, f'DAMON benchmark {host.get("date", "")} '
-                 f'(host load {host.get("host_loadavg_start", "?")}; '
-                 'timing figures are noisy on a shared machine)')
+        failed.append(f'{runsdir}: no scenario measured')
+    known = scenario_order(runsdir)
+    rows.sort(key=lambda r: (known.index(r['scenario'])
+                             if r['scenario'] in known else len(known),
+                             r['scenario'], r['kernel'], r['repeat']))
+    order, res = summary(rows)
+    loads = sorted({r['host_loadavg'] for r in rows if r['host_loadavg']})
+    reps = max((r['repeat'] for r in rows), default=0)
+    date = min((r['date'] for r in rows if r['date']), default='')
+    text = table(order, res,
+                 f'DAMON ours vs stock 6.12, {date}, {reps} repeat(s): '
+                 'median (min-max) over repeats\n'
+                 f'host load at each boot: {", ".join(loads) or "?"}; '
+                 'TCG guest, timing figures are noisy')
     print(text)
     with open(os.path.join(bench, 'table.txt'), 'w') as f:
         f.write(text + '\n')
-    for path, mode in (('results.csv', 'w'), ('history.csv', 'a')):
-        path = os.path.join(bench, path)
-        new = mode == 'w' or not os.path.exists(path)
-        with open(path, mode, newline='') as f:
-            w = csv.DictWriter(f, FIELDS)
-            if new:
-                w.writeheader()
-            w.writerows(rows)
+    with open(os.path.join(bench, 'runs.csv'), 'w', newline='') as f:
+        w = csv.DictWriter(f, RUN_FIELDS, extrasaction='ignore')
+        w.writeheader()
+        w.writerows(rounded(r) for r in rows)
+    hist = os.path.join(bench, 'history.csv')
+    new = not os.path.exists(hist)
+    if not new:
+        with open(hist) as f:
+            new = f.readline().strip().split(',') != RUN_FIELDS
+        if new:
+            os.replace(hist, hist + '.old')
+    with open(hist, 'a', newline='') as f:
+        w = csv.DictWriter(f, RUN_FIELDS, extrasaction='ignore')
+        if new:
+            w.writeheader()
+        w.writerows(rounded(r) for r in rows)
+    with open(os.path.join(bench, 'results.csv'), 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(['scenario', 'figure', 'ours_median', 'ours_min',
+                    'ours_max', 'stock_median', 'stock_min', 'stock_max',
+                    'ours_over_stock', 'repeats_ours', 'repeats_stock'])
+        for name in order:
+            o, s = res[name].get('ours', {}), res[name].get('stock', {})
+            for key, _, _, _ in FIGURES:
+                a, b = o.get(key), s.get(key)
+                r = ratio(a, b)
+                w.writerow([name, key] + trio(a) + trio(b)
+                           + [round(r, 4) if r is not None else '',
+                              o.get('n', 0), s.get('n', 0)])
     for msg in failed:
         print(f'bench: cannot measure: {msg}', file=sys.stderr)
     return 1 if failed else 0
