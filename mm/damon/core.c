@@ -1785,16 +1785,19 @@ static void damon_split_randomly(struct damon_target *t,
 
 /*
  * Split @r at the edges of the range found accessed in it, using at most
- * *@budget new regions.  Return: false if @r has no such edge.
+ * *@budget new regions.  A region accessed at every sample of the last
+ * interval is left alone: its seen range is the hull of random samples,
+ * whose edges are no boundary.  Return: false if @r was not split.
  */
 static bool damon_split_at_seen(struct damon_target *t,
-				struct damon_region *r, unsigned long *budget)
+				struct damon_region *r, unsigned int max_nr_accesses,
+				unsigned long *budget)
 {
 	struct damon_addr_range seen = r->seen;
 	bool split = false;
 
 	damon_clip_range(&seen, &r->ar);
-	if (seen.start >= seen.end)
+	if (seen.start >= seen.end || r->last_nr_accesses >= max_nr_accesses)
 		return false;
 	/* The right edge first: @r keeps the left piece. */
 	if (seen.end < r->ar.end && *budget &&
@@ -1829,7 +1832,8 @@ static bool damon_any_accessed(struct damon_ctx *ctx)
  * @ctx:	The context, its access counts just reset.
  *
  * A region in which the operations set saw accessed pages only in a part of
- * it (&damon_region.seen) is split at the edges of that part.  Other
+ * it (&damon_region.seen) is split at the edges of that part, unless it was
+ * found accessed at every sample.  Other
  * regions are split at random points, but only while the context has fewer
  * than max_nr_regions / 2 regions: in two pieces, or in three if there are
  * fewer than max_nr_regions / 3.  Random splits are left out for regions
@@ -1854,7 +1858,8 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 		nr_pieces = nr < max_nr / 3 ? 3 : 2;
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {
-			if (damon_split_at_seen(t, r, &budget) || !nr_pieces ||
+			if (damon_split_at_seen(t, r, max_nr_accesses, &budget) ||
+			    !nr_pieces ||
 			    r->last_nr_accesses >= max_nr_accesses)
 				continue;
 			damon_split_randomly(t, r, nr_pieces, &budget);

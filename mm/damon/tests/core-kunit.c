@@ -607,6 +607,17 @@ static void damon_test_split_at_seen(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 7U);
 	KUNIT_EXPECT_EQ(test, r->ar.end, 20 * PG);
 	damon_test_check_regions(test, t);
+
+	/* Accessed at every sample: neither cut nor split at random. */
+	ctx->attrs.max_nr_regions = 1000;
+	r = damon_last_region(t);
+	r->last_nr_accesses = damon_max_nr_accesses(&ctx->attrs);
+	damon_region_seen_accessed(r, 210 * PG, 220 * PG);
+	kdamond_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, r->ar.start, 200 * PG);
+	KUNIT_EXPECT_EQ(test, r->ar.end, 300 * PG);
+	KUNIT_EXPECT_GT(test, damon_nr_regions(t), 7U);
+	damon_test_check_regions(test, t);
 }
 
 static void damon_test_aggregate_idle(struct kunit *test)
