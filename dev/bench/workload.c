@@ -36,7 +36,8 @@
  *   warm <start> <end> <period ms>
  *   ready <time>
  *   phase ...                      (move: one block per later phase)
- *   count <time> <pages touched>   (on each SIGUSR1: for the access rate)
+ *   count <time> <pages touched> <ns sweeping> <compute iterations>
+ *         <ns computing>           (on each SIGUSR1: for the access rate)
  *
  * With -P the hot and warm lines give physical addresses, read from
  * /proc/self/pagemap (needs root), merged where the frames are contiguous;
@@ -46,7 +47,8 @@
  * the workload can populate once (-s, the largest target), print
  * "populated <time>" and then, on each SIGUSR2, read the next scenario's
  * arguments (the options above, on one line) from the command file, shrink
- * the buffer to its -s and start over with a new truth file.
+ * the buffer to its -s (unmapping its low end) and start over with a new
+ * truth file.
  *
  * Usage: workload -s <buffer MiB> -o <truth file> [-k kind] [-l KiB]
  *                 [-a MiB] [-n N] [-m MIN:MAX] [-w KiB] [-p ms] [-r seed] [-P]
@@ -67,6 +69,7 @@
 #define MIB (1024UL * 1024UL)
 #define HOT_PERIOD_MS 10
 #define MAX_RANGES 256
+#define COMPUTE_ITERS 8192
 
 /* Keep the compiler from merging or dropping the stores to the buffer. */
 static inline void barrier(void)
@@ -89,6 +92,7 @@ static long page;
 static FILE *truth;
 static int paddr;
 static volatile sig_atomic_t count_req, cmd_req;
+static volatile unsigned long long sink;
 #define SEED 0x2545f4914f6cdd1dULL
 static unsigned long long seed = SEED;
 
@@ -337,9 +341,17 @@ static unsigned long setup(int argc, char **argv, int server)
 			usage(argv[0]);
 		populate(size_mib * MIB);
 	} else if (size_mib * MIB < buf_len) {
-		/* Shrink: the next scenario's target is smaller. */
-		if (munmap(buf + size_mib * MIB, buf_len - size_mib * MIB))
+		/*
+		 * Shrink from below: the freed range joins the unmapped gap
+		 * under the mmap area, the biggest one, which the vaddr ops
+		 * leave out.  Cutting the top instead would leave a hole
+		 * between the buffer and the libraries that DAMON monitors.
+		 */
+		unsigned long cut = buf_len - size_mib * MIB;
+
+		if (munmap(buf, cut))
 			die("munmap");
+		buf += cut;
 		buf_len = size_mib * MIB;
 	} else if (size_mib * MIB > buf_len) {
 		fprintf(stderr, "workload: cannot grow the buffer to %lu MiB\n",
@@ -439,7 +451,8 @@ static unsigned long phase_len(void)
 
 int main(int argc, char **argv)
 {
-	unsigned long touched = 0, t, phase_end = 0;
+	unsigned long touched = 0, t, t2, phase_end = 0;
+	unsigned long sweep_ns = 0, comp_ns = 0, comp_iters = 0;
 	const char *cmdfile = NULL;
 	sigset_t set, old;
 	char *p, *prev;
@@ -475,7 +488,7 @@ int main(int argc, char **argv)
 			cmd_req = 0;
 			t = command(cmdfile, argv[0]);
 			phase = 0;
-			touched = 0;
+			touched = sweep_ns = comp_ns = comp_iters = 0;
 			if (move)
 				phase_end = t + phase_len();
 		}
@@ -493,7 +506,8 @@ int main(int argc, char **argv)
 		}
 		if (count_req) {
 			count_req = 0;
-			fprintf(truth, "count %.6f %lu\n", t / 1e9, touched);
+			fprintf(truth, "count %.6f %lu %lu %lu %lu\n", t / 1e9,
+				touched, sweep_ns, comp_iters, comp_ns);
 			fflush(truth);
 		}
 		for (i = 0; i < nr_ranges; i++) {
@@ -508,6 +522,19 @@ int main(int argc, char **argv)
 			sweep(r);
 			touched += r->len / page;
 		}
+		/*
+		 * A fixed bit of computation after each round, timed apart
+		 * from the sweeps: the host preempts both alike, so pages per
+		 * sweep second over iterations per compute second gives the
+		 * memory slowdown with the host's noise taken out.
+		 */
+		t2 = now_ns();
+		sweep_ns += t2 - t;
+		for (i = 0; i < COMPUTE_ITERS; i++)
+			sink = sink * 6364136223846793005ULL + 1442695040888963407ULL;
+		t = now_ns();
+		comp_ns += t - t2;
+		comp_iters += COMPUTE_ITERS;
 	}
 	return 0;
 }
