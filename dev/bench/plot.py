@@ -21,7 +21,8 @@ PANELS = [('f1', 'F1 (nr_accesses >= max/2)'),
           ('detect_max_s', 'time to detect, worst phase (s)'),
           ('mean_regions', 'regions (mean)'),
           ('kdamond_ms_per_s', 'kdamond CPU (ms/s)'),
-          ('slowdown_pct', 'workload slowdown (%)')]
+          ('slowdown_pct', 'workload slowdown, wall clock (%)'),
+          ('slowdown_norm_pct', 'workload slowdown, host noise out (%)')]
 COLORS = {'ours': '#1f77b4', 'stock': '#ff7f0e'}
 
 

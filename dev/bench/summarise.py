@@ -36,6 +36,7 @@ FIGURES = [
     ('max_regions', 'regions max', '.0f', ''),
     ('kdamond_ms_per_s', 'kdamond ms/s', '.1f', 'lo'),
     ('slowdown_pct', 'slowdown %', '.1f', 'lo'),
+    ('slowdown_norm_pct', 'slowdown norm %', '.1f', 'lo'),
 ]
 RUN_FIELDS = (['date', 'kernel', 'repeat', 'scenario', 'ops', 'buffer_mib',
                'max_nr_regions', 'hot_kib', 'snapshots', 'phases']
@@ -72,7 +73,8 @@ def read_truth(path):
             elif w[0] == 'hot' and t['phases']:
                 t['phases'][-1][1].append((int(w[1], 16), int(w[2], 16)))
             elif w[0] == 'count':
-                t['counts'].append((float(w[1]), int(w[2])))
+                t['counts'].append((float(w[1]),) +
+                                   tuple(int(x) for x in w[2:]))
     if not t['buffer'] or not t['phases']:
         raise ValueError(f'{path}: no buffer or phase')
     return t
@@ -157,6 +159,15 @@ def measure(d, row):
     row['base_rate'] = round(base)
     row['mon_rate'] = round(mon)
     row['slowdown_pct'] = (1 - mon / base) * 100
+
+    # The same with the host's noise taken out: pages per second of
+    # sweeping over compute iterations per second of computing.
+    def speed(i):
+        a, b = c[i], c[i + 1]
+        return ((b[1] - a[1]) / (b[2] - a[2])) / ((b[3] - a[3]) / (b[4] - a[4]))
+    if len(c) >= 6 and all(len(x) >= 5 for x in c):
+        base_n = statistics.mean([speed(0), speed(4)])
+        row['slowdown_norm_pct'] = (1 - speed(2) / base_n) * 100
     w0, w1 = c[2][0], c[3][0]
 
     snaps = list(snapshots(os.path.join(d, 'trace.txt')))
