@@ -1528,12 +1528,13 @@ static void kdamond_handle_requests(struct damon_ctx *ctx,
  *   damon_region_seen_accessed()) is cut at the edges of that part, so
  *   that a small hot range inside a large idle region gets a region of its
  *   own as soon as one sample lands in or next to it.  Other regions are
- *   split at a random page boundary, in two pieces (three if there are
- *   fewer than max_nr_regions / 3 regions), but only while there are fewer
+ *   split in two at a random page boundary, but only while there are fewer
  *   than max_nr_regions / 2: random points find boundaries that no sample
- *   revealed, over a few intervals.  A useless split is undone by the next
- *   merge.  Regions accessed at every sample are not split at random:
- *   they have no idle part to find.
+ *   revealed, over a few intervals.  Every region costs its samples, so a
+ *   region is split in two only: more pieces would buy samples, not
+ *   boundaries.  A useless split is undone by the next merge.  Regions
+ *   accessed at every sample are not split at random: they have no idle
+ *   part to find.
  * - An aggregation interval in which no sampled page was accessed at all,
  *   typically because the targets did not run, neither merges (unless the
  *   context is over max_nr_regions) nor splits at random: it carries no
@@ -1757,30 +1758,15 @@ VISIBLE_IF_KUNIT void kdamond_reset_aggregated(struct damon_ctx *ctx)
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_reset_aggregated);
 
-/*
- * Split @r into up to @nr_pieces pieces at random page boundaries, using at
- * most *@budget new regions.
- */
-static void damon_split_randomly(struct damon_target *t,
-				 struct damon_region *r, unsigned int nr_pieces,
-				 unsigned long *budget)
+/* Split @r in two at a random page boundary.  Return: whether it was. */
+static bool damon_split_at_random(struct damon_target *t,
+				  struct damon_region *r)
 {
-	unsigned int i;
+	unsigned long nr_pages = damon_sz_region(r) / DAMON_MIN_REGION;
 
-	for (i = 1; i < nr_pieces && *budget; i++) {
-		unsigned long nr_pages = damon_sz_region(r) / DAMON_MIN_REGION;
-		unsigned long left;
-
-		if (nr_pages < 2)
-			return;
-		left = damon_rand(1, nr_pages) * DAMON_MIN_REGION;
-		if (damon_split_region_at(t, r, left))
-			return;
-		(*budget)--;
-		/* Go on with the larger piece. */
-		if (damon_sz_region(damon_next_region(r)) > damon_sz_region(r))
-			r = damon_next_region(r);
-	}
+	return nr_pages > 1 &&
+		!damon_split_region_at(t, r, damon_rand(1, nr_pages) *
+				       DAMON_MIN_REGION);
 }
 
 /*
@@ -1833,10 +1819,9 @@ static bool damon_any_accessed(struct damon_ctx *ctx)
  *
  * A region in which the operations set saw accessed pages only in a part of
  * it (&damon_region.seen) is split at the edges of that part, unless it was
- * found accessed at every sample.  Other
- * regions are split at random points, but only while the context has fewer
- * than max_nr_regions / 2 regions: in two pieces, or in three if there are
- * fewer than max_nr_regions / 3.  Random splits are left out for regions
+ * found accessed at every sample.  Other regions are split in two at a
+ * random point, but only while the context has fewer than max_nr_regions / 2
+ * regions.  Random splits are left out for regions
  * found accessed at every sample, which have no idle part to find, and for
  * every region after an interval in which nothing was found accessed,
  * whose merge was left out too.  The context never goes over
@@ -1849,20 +1834,20 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 	unsigned long nr = damon_total_nr_regions(ctx);
 	unsigned long max_nr = ctx->attrs.max_nr_regions;
 	unsigned long budget = max_nr > nr ? max_nr - nr : 0;
-	unsigned int nr_pieces = 0;
 	struct damon_target *t;
 	struct damon_region *r, *next;
+	bool random;
 
 	damon_assert_owner(ctx);
-	if (nr < max_nr / 2 && damon_any_accessed(ctx))
-		nr_pieces = nr < max_nr / 3 ? 3 : 2;
+	random = nr < max_nr / 2 && damon_any_accessed(ctx);
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {
 			if (damon_split_at_seen(t, r, max_nr_accesses, &budget) ||
-			    !nr_pieces ||
+			    !random || !budget ||
 			    r->last_nr_accesses >= max_nr_accesses)
 				continue;
-			damon_split_randomly(t, r, nr_pieces, &budget);
+			if (damon_split_at_random(t, r))
+				budget--;
 		}
 		damon_for_each_region(r, t)
 			damon_region_forget_seen(r);

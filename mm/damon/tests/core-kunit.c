@@ -456,9 +456,9 @@ static void damon_test_split_regions(struct kunit *test)
 		r->last_nr_accesses = 7;
 		r->age = 3;
 	}
-	/* 2 < 1000 / 3: every region is split in three. */
+	/* 2 < 1000 / 2: every region is split in two. */
 	kdamond_split_regions(ctx);
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
 	KUNIT_EXPECT_EQ(test, damon_test_sz(t), 200 * PG);
 	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.start, 0UL);
 	KUNIT_EXPECT_EQ(test, damon_last_region(t)->ar.end, 200 * PG);
@@ -481,7 +481,7 @@ static void damon_test_split_regions_bounds(struct kunit *test)
 	struct damon_target *t = damon_test_target(test, ctx, pages, 3);
 
 	damon_first_region(t)->last_nr_accesses = 1;
-	/* 3 regions, max 8: 3 < 4 so split, 3 >= 8 / 3 so in two. */
+	/* 3 regions, max 8: 3 < 4 so each is split in two. */
 	ctx->attrs.min_nr_regions = 3;
 	ctx->attrs.max_nr_regions = 8;
 	kdamond_split_regions(ctx);
@@ -721,9 +721,9 @@ static void damon_test_aggregate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->nr_aggregations, 1UL);
 	/*
 	 * No merge (above the 66-page size limit), then the idle regions are
-	 * split in three; the regions accessed at every sample are not.
+	 * split in two; the regions accessed at every sample are not.
 	 */
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 8U);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
 	KUNIT_EXPECT_GE(test, damon_nr_regions(t), 3U);
 	KUNIT_EXPECT_LE(test, damon_nr_regions(t), 20U);
 	KUNIT_EXPECT_EQ(test, damon_test_sz(t), 200 * PG);
