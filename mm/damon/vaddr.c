@@ -342,7 +342,7 @@ static void damon_va_update(struct damon_ctx *ctx)
  * address is cheap next to the walk itself.
  *
  * The walk does not stop at the sampled page.  It covers an aligned window of
- * DAMON_VA_WINDOW_PAGES pages around it, clipped to the region: 256 bytes of
+ * DAMON_VA_WINDOW_PAGES pages around it, clipped to the region: 512 bytes of
  * page table entries on 64-bit, in the page table the walk maps anyway.
  * prepare clears the Accessed bits that are set in the window, and check
  * reports the pages whose bit is set again with damon_region_seen_accessed().
@@ -353,7 +353,7 @@ static void damon_va_update(struct damon_ctx *ctx)
  * they have no idle part to find, and their pages, all young, would cost the
  * most to clear.
  */
-#define DAMON_VA_WINDOW_PAGES	32
+#define DAMON_VA_WINDOW_PAGES	64
 
 /* State of one walk over a region's window. */
 struct damon_va_walk {
