@@ -24,8 +24,12 @@ HALF = BUF_MIB * dm.MIB // 2
 
 
 def scheme(matching):
+    # Idle for 3 s (30 aggregations), not less: the scheme covers all of
+    # the RAM, and a shorter age pages out the second workload's buffer
+    # while it is still being written and read back, which under a loaded
+    # TCG host thrashes for minutes.
     return dm.Scheme('pageout', sz=(4096, dm.ULONG_MAX), nr=(0, 0),
-                     age=(5, dm.UINT_MAX),
+                     age=(30, dm.UINT_MAX),
                      filters=[dm.Filter('anon', matching)])
 
 
