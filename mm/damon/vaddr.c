@@ -334,29 +334,32 @@ static void damon_va_update(struct damon_ctx *ctx)
 /* === Access checks === */
 
 /*
- * Each check walks the page table for one address under mmap_lock held for
- * read, and drops the lock before the next address.  A target may have
- * hundreds of regions; holding the lock across all of them would make every
- * mmap(), munmap() and mprotect() of the process, and every page fault queued
- * behind them, wait for the whole pass.  Taking an uncontended rwsem per
- * address is cheap next to the walk itself.
+ * A pass of prepare or check holds the target's mmap_lock for read across
+ * the target's regions, which come in address order, so that consecutive
+ * regions of one VMA look the VMA up once.  Before each region, the lock is
+ * dropped if a writer waits for it (mmap(), munmap(), mprotect(), and the
+ * page faults queued behind them) or the CPU is wanted elsewhere: nobody
+ * waits for more than one region's walk.
  *
  * The walk does not stop at the sampled page.  It covers an aligned window of
- * DAMON_VA_WINDOW_PAGES pages around it, clipped to the region: 512 bytes of
- * page table entries on 64-bit, in the page table the walk maps anyway.
- * prepare clears the Accessed bits that are set in the window, and check
- * reports the pages whose bit is set again with damon_region_seen_accessed().
- * The access count stays the sampled page's alone; the window only tells the
- * core which part of the region is accessed, so that the region is split at
- * the edges of that part instead of at a random point.  Regions found
- * accessed at every sample of the last aggregation interval skip the window:
- * they have no idle part to find, and their pages, all young, would cost the
- * most to clear.
+ * DAMON_VA_WINDOW_PAGES pages around it, clipped to the region and its VMA:
+ * 512 bytes of page table entries on 64-bit, in the page table the walk maps
+ * anyway.  prepare clears the Accessed bits that are set in the window, and
+ * check reports the pages whose bit is set again with
+ * damon_region_seen_accessed().  The access count stays the sampled page's
+ * alone; the window only tells the core which part of the region is
+ * accessed, so that the region is split at the edges of that part instead
+ * of at a random point.  Regions found accessed at every sample of the last
+ * aggregation interval skip the window: they have no idle part to find, and
+ * their pages, all young, would cost the most to clear.
  */
 #define DAMON_VA_WINDOW_PAGES	64
 
-/* State of one walk over a region's window. */
+/* State of a pass over a target's regions, and of one region's walk. */
 struct damon_va_walk {
+	struct mm_struct *mm;
+	/* The VMA of the last walk, or NULL once mmap_lock was dropped. */
+	struct vm_area_struct *vma;
 	struct damon_region *region;
 	bool mkold;
 	/* Whether the sampled page was found accessed (check only). */
@@ -366,27 +369,43 @@ struct damon_va_walk {
 	unsigned long huge_end;
 };
 
-static int damon_va_check_pte(pte_t *pte, unsigned long addr,
-			      unsigned long next, struct mm_walk *walk)
+/* Clear or check the entries of [@addr, @end), one page table's worth. */
+static void damon_va_check_ptes(pmd_t *pmd, unsigned long addr,
+				unsigned long end, struct mm_walk *walk)
 {
 	struct damon_va_walk *w = walk->private;
-	bool sampled = addr == ALIGN_DOWN(w->region->sampling_addr, PAGE_SIZE);
-	pte_t entry = ptep_get(pte);
+	unsigned long sampled = ALIGN_DOWN(w->region->sampling_addr, PAGE_SIZE);
+	spinlock_t *ptl;	/* The page table lock of the entries. */
+	pte_t *start_pte, *pte;
+	pte_t entry;
 
-	if (sampled) {
+	start_pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	if (!start_pte) {
+		/* The table went away under us: look at the PMD again. */
+		walk->action = ACTION_AGAIN;
+		return;
+	}
+	/* The map entered an RCU read-side section that sparse cannot see. */
+	__acquire(RCU);
+	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE) {
+		if (addr == sampled) {
+			if (w->mkold)
+				damon_ptep_mkold(pte, walk->vma, addr);
+			else
+				w->young = damon_ptep_young(pte, walk->vma,
+							    addr);
+			continue;
+		}
+		entry = ptep_get(pte);
+		if (!pte_present(entry) || !pte_young(entry))
+			continue;
 		if (w->mkold)
 			damon_ptep_mkold(pte, walk->vma, addr);
 		else
-			w->young = damon_ptep_young(pte, walk->vma, addr);
-		return 0;
+			damon_region_seen_accessed(w->region, addr,
+						   addr + PAGE_SIZE);
 	}
-	if (!pte_present(entry) || !pte_young(entry))
-		return 0;
-	if (w->mkold)
-		damon_ptep_mkold(pte, walk->vma, addr);
-	else
-		damon_region_seen_accessed(w->region, addr, addr + PAGE_SIZE);
-	return 0;
+	pte_unmap_unlock(start_pte, ptl);
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
@@ -424,16 +443,17 @@ static int damon_va_check_pmd(pmd_t *pmd, unsigned long addr,
 {
 	pmd_t entry = pmdp_get(pmd);
 
-	/* Page tables go to the PTE level, where the walk maps and locks them. */
-	if (pmd_present(entry) && !pmd_leaf(entry))
-		return 0;
 	/*
-	 * Never descend into a huge PMD: the walk would split it.  One that
-	 * is split or migrated meanwhile misses this sample.
+	 * The walk never descends itself: it would split a huge PMD.  One
+	 * that is split or migrated meanwhile misses this sample.
 	 */
 	walk->action = ACTION_CONTINUE;
-	if (pmd_present(entry))
+	if (!pmd_present(entry))
+		return 0;
+	if (pmd_leaf(entry))
 		damon_va_check_thp(pmd, addr, walk);
+	else
+		damon_va_check_ptes(pmd, addr, next, walk);
 	return 0;
 }
 
@@ -497,32 +517,43 @@ out:
 
 static const struct mm_walk_ops damon_va_check_ops = {
 	.pmd_entry = damon_va_check_pmd,
-	.pte_entry = damon_va_check_pte,
 	.hugetlb_entry = damon_va_check_hugetlb,
 	.walk_lock = PGWALK_RDLOCK,
 };
 
 /*
  * Walk the window of @r (see the comment above DAMON_VA_WINDOW_PAGES), or
- * only its sampled page if the window is skipped.
+ * only its sampled page if the window is skipped.  Called with the mmap_lock
+ * of @w->mm held for read, which it may drop and take again.
  */
-static void damon_va_walk_region(struct mm_struct *mm, struct damon_region *r,
-				 struct damon_va_walk *w,
+static void damon_va_walk_region(struct damon_va_walk *w,
+				 struct damon_region *r,
 				 const struct damon_attrs *attrs)
 {
 	unsigned long addr = ALIGN_DOWN(r->sampling_addr, PAGE_SIZE);
 	unsigned long start = addr, end = addr + PAGE_SIZE;
+	struct vm_area_struct *vma = w->vma;
 
+	if (mmap_lock_is_contended(w->mm) || need_resched()) {
+		mmap_read_unlock(w->mm);
+		cond_resched();
+		mmap_read_lock(w->mm);
+		vma = NULL;
+	}
+	if (!vma || addr < vma->vm_start || addr >= vma->vm_end)
+		vma = vma_lookup(w->mm, addr);
+	w->vma = vma;
+	/* walk_page_range() would skip these too. */
+	if (!vma || (vma->vm_flags & VM_PFNMAP))
+		return;
 	if (r->last_nr_accesses < damon_max_nr_accesses(attrs)) {
 		start = ALIGN_DOWN(addr, DAMON_VA_WINDOW_PAGES * PAGE_SIZE);
 		end = start + DAMON_VA_WINDOW_PAGES * PAGE_SIZE;
-		start = max(start, r->ar.start);
-		end = min(end, r->ar.end);
+		start = max3(start, r->ar.start, vma->vm_start);
+		end = min3(end, r->ar.end, vma->vm_end);
 	}
 	w->region = r;
-	mmap_read_lock(mm);
-	walk_page_range(mm, start, end, &damon_va_check_ops, w);
-	mmap_read_unlock(mm);
+	walk_page_range_vma(vma, start, end, &damon_va_check_ops, w);
 }
 
 static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
@@ -530,17 +561,21 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 	struct damon_va_walk w = { .mkold = true };
 	struct damon_target *t;
 	struct damon_region *r;
-	struct mm_struct *mm;
 
 	damon_for_each_target(t, ctx) {
-		mm = damon_va_get_mm(t);
+		w.mm = damon_va_get_mm(t);
+		w.vma = NULL;
+		if (w.mm)
+			mmap_read_lock(w.mm);
 		damon_for_each_region(r, t) {
 			r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
-			if (mm)
-				damon_va_walk_region(mm, r, &w, &ctx->attrs);
+			if (w.mm)
+				damon_va_walk_region(&w, r, &ctx->attrs);
 		}
-		if (mm)
-			mmput(mm);
+		if (w.mm) {
+			mmap_read_unlock(w.mm);
+			mmput(w.mm);
+		}
 	}
 }
 
@@ -549,42 +584,43 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
  * addresses of the huge page checked last reuse its result, which the walk
  * would give again anyway.
  */
-static bool damon_va_young(struct mm_struct *mm, struct damon_region *r,
-			   struct damon_va_walk *last,
+static bool damon_va_young(struct damon_va_walk *w, struct damon_region *r,
 			   const struct damon_attrs *attrs)
 {
-	struct damon_va_walk w = {};
-
-	if (r->sampling_addr < last->huge_start ||
-	    r->sampling_addr >= last->huge_end) {
-		damon_va_walk_region(mm, r, &w, attrs);
-		*last = w;
+	if (r->sampling_addr < w->huge_start ||
+	    r->sampling_addr >= w->huge_end) {
+		w->young = false;
+		w->huge_start = 0;
+		w->huge_end = 0;
+		damon_va_walk_region(w, r, attrs);
 	}
-	if (last->young && last->huge_start != last->huge_end)
-		damon_region_seen_accessed(r, last->huge_start, last->huge_end);
-	return last->young;
+	if (w->young && w->huge_start != w->huge_end)
+		damon_region_seen_accessed(r, w->huge_start, w->huge_end);
+	return w->young;
 }
 
 static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 {
 	unsigned int max_nr_accesses = 0;
-	struct damon_va_walk last;
+	struct damon_va_walk w;
 	struct damon_target *t;
 	struct damon_region *r;
-	struct mm_struct *mm;
 	bool accessed;
 
 	damon_for_each_target(t, ctx) {
-		mm = damon_va_get_mm(t);
-		memset(&last, 0, sizeof(last));
+		memset(&w, 0, sizeof(w));
+		w.mm = damon_va_get_mm(t);
+		if (w.mm)
+			mmap_read_lock(w.mm);
 		damon_for_each_region(r, t) {
-			accessed = mm && damon_va_young(mm, r, &last,
-							&ctx->attrs);
+			accessed = w.mm && damon_va_young(&w, r, &ctx->attrs);
 			damon_update_region_access(r, accessed, &ctx->attrs);
 			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
 		}
-		if (mm)
-			mmput(mm);
+		if (w.mm) {
+			mmap_read_unlock(w.mm);
+			mmput(w.mm);
+		}
 	}
 	return max_nr_accesses;
 }
