@@ -31,7 +31,7 @@
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <linux/random.h>
+#include <linux/prandom.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -159,23 +159,6 @@ static inline struct damon_region *damon_prev_region(struct damon_region *r)
 static inline unsigned long damon_sz_region(struct damon_region *r)
 {
 	return r->ar.end - r->ar.start;
-}
-
-/**
- * damon_rand() - Pick a number uniformly in [@l, @r).
- * @l:	Smallest number that may be picked.
- * @r:	One past the largest number that may be picked; greater than @l, and
- *	at most 2^32 above it.
- *
- * The operations sets use it to choose the sampling address of a region,
- * and the core to choose where to split one.
- *
- * Context: Any context.
- * Return: The number picked.
- */
-static inline unsigned long damon_rand(unsigned long l, unsigned long r)
-{
-	return l + get_random_u32_below(r - l);
 }
 
 /* === DAMON-based Operation Schemes (DAMOS) === */
@@ -643,6 +626,7 @@ struct damon_request {
  *				current aggregation interval.  Kdamond only.
  * @next_ops_update_sis:	@passed_sample_intervals at which
  *				&damon_operations.update is due.  Kdamond only.
+ * @rnd_state:	State of damon_rand().  Kdamond only.
  *
  * The first four fields follow the ownership rule of the header comment.
  */
@@ -665,6 +649,7 @@ struct damon_ctx {
 	unsigned long nr_aggregations;
 	unsigned long next_aggregation_sis;
 	unsigned long next_ops_update_sis;
+	struct rnd_state rnd_state;
 };
 
 /* === The kernel API === */
@@ -680,6 +665,8 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
 int damon_register_ops(struct damon_operations *ops);
 bool damon_is_registered_ops(enum damon_ops_id id);
 int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id);
+unsigned long damon_rand(struct damon_ctx *ctx, unsigned long l,
+			 unsigned long r);
 
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive);
 int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);

@@ -42,7 +42,9 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
+#include <linux/prandom.h>
 #include <linux/psi.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -990,9 +992,39 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->kdamond_id = -1;
 	spin_lock_init(&ctx->request_lock);
 	INIT_LIST_HEAD(&ctx->requests);
+	prandom_seed_state(&ctx->rnd_state, get_random_u64());
 	return ctx;
 }
 EXPORT_SYMBOL_GPL(damon_new_ctx);
+
+/**
+ * damon_rand() - Pick a number uniformly in [@l, @r).
+ * @ctx:	The context whose kdamond picks it.
+ * @l:		Smallest number that may be picked.
+ * @r:		One past the largest number that may be picked; greater than
+ *		@l.
+ *
+ * The operations sets use it to choose the sampling address of each region
+ * at every sampling interval, and the core to choose where to split one.
+ * That is a number per region and sampling interval, which need not be
+ * unpredictable: a pseudo-random generator of the context's own, seeded
+ * from get_random_u64() when the context is created, costs a few
+ * instructions where get_random_u32() costs a share of its batch refills.
+ *
+ * Context: The kdamond of @ctx, or its owner while it does not run.
+ * Return: The number picked.
+ */
+unsigned long damon_rand(struct damon_ctx *ctx, unsigned long l,
+			 unsigned long r)
+{
+	u64 span = r - l, x = prandom_u32_state(&ctx->rnd_state);
+
+	if (span <= U32_MAX)
+		return l + ((x * span) >> 32);
+	x = x << 32 | prandom_u32_state(&ctx->rnd_state);
+	return l + mul_u64_u64_shr(x, span, 64);
+}
+EXPORT_SYMBOL_GPL(damon_rand);
 
 /**
  * damon_destroy_ctx() - Free a context with its targets, regions and schemes.
@@ -1759,13 +1791,14 @@ VISIBLE_IF_KUNIT void kdamond_reset_aggregated(struct damon_ctx *ctx)
 EXPORT_SYMBOL_IF_KUNIT(kdamond_reset_aggregated);
 
 /* Split @r in two at a random page boundary.  Return: whether it was. */
-static bool damon_split_at_random(struct damon_target *t,
+static bool damon_split_at_random(struct damon_ctx *ctx,
+				  struct damon_target *t,
 				  struct damon_region *r)
 {
 	unsigned long nr_pages = damon_sz_region(r) / DAMON_MIN_REGION;
 
 	return nr_pages > 1 &&
-		!damon_split_region_at(t, r, damon_rand(1, nr_pages) *
+		!damon_split_region_at(t, r, damon_rand(ctx, 1, nr_pages) *
 				       DAMON_MIN_REGION);
 }
 
@@ -1846,7 +1879,7 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 			    !random || !budget ||
 			    r->last_nr_accesses >= max_nr_accesses)
 				continue;
-			if (damon_split_at_random(t, r))
+			if (damon_split_at_random(ctx, t, r))
 				budget--;
 		}
 		damon_for_each_region(r, t)

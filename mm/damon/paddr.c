@@ -173,7 +173,8 @@ static void damon_pa_prepare_access_checks(struct damon_ctx *ctx)
 
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
-			r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
+			r->sampling_addr = damon_rand(ctx, r->ar.start,
+						      r->ar.end);
 			damon_pa_mkold(r->sampling_addr);
 			cond_resched();
 		}

@@ -568,7 +568,8 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 		if (w.mm)
 			mmap_read_lock(w.mm);
 		damon_for_each_region(r, t) {
-			r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
+			r->sampling_addr = damon_rand(ctx, r->ar.start,
+						      r->ar.end);
 			if (w.mm)
 				damon_va_walk_region(&w, r, &ctx->attrs);
 		}
