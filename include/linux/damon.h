@@ -55,6 +55,10 @@ struct damon_addr_range {
 /* Granularity of the monitoring: no region is smaller, and all are aligned. */
 #define DAMON_MIN_REGION	PAGE_SIZE
 
+/* Bits of &damon_region.hot_edges. */
+#define DAMON_HOT_START	BIT(0)
+#define DAMON_HOT_END	BIT(1)
+
 /* &damon_region.nr_accesses_bp of a region found accessed at every sample. */
 #define DAMON_BP_DENOMINATOR	10000
 
@@ -77,6 +81,13 @@ struct damon_addr_range {
  *			accessed in the current aggregation interval; empty
  *			(start >= end) if none.  Guides where the region is
  *			split; see damon_region_seen_accessed().
+ * @hot_edges:		Which edges of the region (&DAMON_HOT_START,
+ *			&DAMON_HOT_END) the core cut it at, at the end of the
+ *			last aggregation interval, because the neighbour
+ *			there held accessed pages.  The accessed range may go
+ *			on past the edge: an operations set may look for it
+ *			there.  Cleared at the end of every aggregation
+ *			interval.
  * @list:		Link in the regions list of the target.
  *
  * Regions of a target are kept sorted by address and never overlap.
@@ -89,6 +100,7 @@ struct damon_region {
 	unsigned int last_nr_accesses;
 	unsigned int age;
 	struct damon_addr_range seen;
+	unsigned int hot_edges;
 	struct list_head list;
 };
 

@@ -131,6 +131,7 @@ struct damon_region *damon_new_region(unsigned long start, unsigned long end)
 	r->last_nr_accesses = 0;
 	r->age = 0;
 	damon_region_forget_seen(r);
+	r->hot_edges = 0;
 	INIT_LIST_HEAD(&r->list);
 	return r;
 }
@@ -1617,6 +1618,8 @@ VISIBLE_IF_KUNIT int damon_split_region_at(struct damon_target *t,
 		n->sampling_addr = r->sampling_addr;
 	n->seen = r->seen;
 	damon_clip_range(&n->seen, &n->ar);
+	n->hot_edges = r->hot_edges & DAMON_HOT_END;
+	r->hot_edges &= DAMON_HOT_START;
 	r->ar.end = n->ar.start;
 	if (r->sampling_addr >= r->ar.end)
 		r->sampling_addr = r->ar.start;
@@ -1653,6 +1656,8 @@ VISIBLE_IF_KUNIT void damon_merge_two_regions(struct damon_target *t,
 	l->age = damon_weighted(l->age, sl, r->age, sr);
 	l->seen.start = min(l->seen.start, r->seen.start);
 	l->seen.end = max(l->seen.end, r->seen.end);
+	l->hot_edges = (l->hot_edges & DAMON_HOT_START) |
+		(r->hot_edges & DAMON_HOT_END);
 	l->ar.end = r->ar.end;
 	damon_destroy_region(r, t);
 }
@@ -1806,7 +1811,9 @@ static bool damon_split_at_random(struct damon_ctx *ctx,
  * Split @r at the edges of the range found accessed in it, using at most
  * *@budget new regions.  A region accessed at every sample of the last
  * interval is left alone: its seen range is the hull of random samples,
- * whose edges are no boundary.  Return: false if @r was not split.
+ * whose edges are no boundary.  The pieces left on either side get the
+ * edge they share with the accessed range in &damon_region.hot_edges.
+ * Return: false if @r was not split.
  */
 static bool damon_split_at_seen(struct damon_target *t,
 				struct damon_region *r, unsigned int max_nr_accesses,
@@ -1821,11 +1828,13 @@ static bool damon_split_at_seen(struct damon_target *t,
 	/* The right edge first: @r keeps the left piece. */
 	if (seen.end < r->ar.end && *budget &&
 	    !damon_split_region_at(t, r, seen.end - r->ar.start)) {
+		damon_next_region(r)->hot_edges |= DAMON_HOT_START;
 		(*budget)--;
 		split = true;
 	}
 	if (seen.start > r->ar.start && *budget &&
 	    !damon_split_region_at(t, r, seen.start - r->ar.start)) {
+		r->hot_edges |= DAMON_HOT_END;
 		(*budget)--;
 		split = true;
 	}
@@ -1859,7 +1868,8 @@ static bool damon_any_accessed(struct damon_ctx *ctx)
  * every region after an interval in which nothing was found accessed,
  * whose merge was left out too.  The context never goes over
  * max_nr_regions.  Every region's seen range is emptied for the next
- * aggregation interval.
+ * aggregation interval, and its &damon_region.hot_edges tell only the cuts
+ * of this call.
  */
 VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 {
@@ -1875,6 +1885,7 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 	random = nr < max_nr / 2 && damon_any_accessed(ctx);
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {
+			r->hot_edges = 0;
 			if (damon_split_at_seen(t, r, max_nr_accesses, &budget) ||
 			    !random || !budget ||
 			    r->last_nr_accesses >= max_nr_accesses)

@@ -570,6 +570,14 @@ static void damon_test_seen_split_and_merge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->seen.start, 30 * PG);
 	KUNIT_EXPECT_EQ(test, r->seen.end, 50 * PG);
 	damon_test_check_regions(test, t);
+
+	/* Hot edges stay with the piece that has the edge. */
+	r->hot_edges = DAMON_HOT_START | DAMON_HOT_END;
+	KUNIT_ASSERT_EQ(test, damon_split_region_at(t, r, 20 * PG), 0);
+	KUNIT_EXPECT_EQ(test, r->hot_edges, DAMON_HOT_START);
+	KUNIT_EXPECT_EQ(test, damon_next_region(r)->hot_edges, DAMON_HOT_END);
+	damon_merge_two_regions(t, r, damon_next_region(r));
+	KUNIT_EXPECT_EQ(test, r->hot_edges, DAMON_HOT_START | DAMON_HOT_END);
 }
 
 static void damon_test_split_at_seen(struct kunit *test)
@@ -594,6 +602,15 @@ static void damon_test_split_at_seen(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->ar.start, 100 * PG);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->ar.end, 120 * PG);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 5)->ar.start, 200 * PG);
+	/* The pieces next to a cut-off range know which edge touches it. */
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 0)->hot_edges, DAMON_HOT_END);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 1)->hot_edges, 0U);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 2)->hot_edges,
+			DAMON_HOT_START);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->hot_edges, 0U);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 4)->hot_edges,
+			DAMON_HOT_START);
+	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 5)->hot_edges, 0U);
 	/* The seen ranges are forgotten for the next interval. */
 	damon_for_each_region(r, t)
 		KUNIT_EXPECT_GE(test, r->seen.start, r->seen.end);
@@ -606,6 +623,13 @@ static void damon_test_split_at_seen(struct kunit *test)
 	kdamond_split_regions(ctx);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 7U);
 	KUNIT_EXPECT_EQ(test, r->ar.end, 20 * PG);
+	/* Only the cuts of the last call are told. */
+	KUNIT_EXPECT_EQ(test, r->hot_edges, 0U);
+	KUNIT_EXPECT_EQ(test, damon_next_region(r)->hot_edges,
+			DAMON_HOT_START);
+	damon_for_each_region(r, t)
+		if (r->ar.start >= 40 * PG)
+			KUNIT_EXPECT_EQ(test, r->hot_edges, 0U);
 	damon_test_check_regions(test, t);
 
 	/* Accessed at every sample: neither cut nor split at random. */
