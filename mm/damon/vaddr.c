@@ -352,6 +352,15 @@ static void damon_va_update(struct damon_ctx *ctx)
  * of at a random point.  Regions found accessed at every sample of the last
  * aggregation interval skip the window: they have no idle part to find, and
  * their pages, all young, would cost the most to clear.
+ *
+ * A region that the core cut off an accessed range (&damon_region.hot_edges)
+ * places its window at that edge instead, for the aggregation interval that
+ * follows the cut: the seen range that made the cut is the hull of a few
+ * samples, and the accessed range often goes on past it.  Each sample puts
+ * the window right after the part of the region found accessed from the
+ * edge so far, so the windows crawl along an accessed range, up to 64 pages
+ * a sample, and stop where it ends.  The sampled page is then checked on
+ * its own.
  */
 #define DAMON_VA_WINDOW_PAGES	64
 
@@ -421,12 +430,16 @@ static void damon_va_check_thp(pmd_t *pmd, unsigned long addr,
 	entry = pmdp_get(pmd);
 	if (!pmd_present(entry) || !pmd_trans_huge(entry))
 		goto out;
+	addr &= HPAGE_PMD_MASK;
 	if (w->mkold) {
 		damon_pmdp_mkold(pmd, walk->vma, addr);
-	} else {
+	} else if ((w->region->sampling_addr & HPAGE_PMD_MASK) == addr) {
 		w->young = damon_pmdp_young(pmd, walk->vma, addr);
-		w->huge_start = addr & HPAGE_PMD_MASK;
-		w->huge_end = w->huge_start + HPAGE_PMD_SIZE;
+		w->huge_start = addr;
+		w->huge_end = addr + HPAGE_PMD_SIZE;
+	} else if (damon_pmdp_young(pmd, walk->vma, addr)) {
+		damon_region_seen_accessed(w->region, addr,
+					   addr + HPAGE_PMD_SIZE);
 	}
 out:
 	spin_unlock(ptl);
@@ -488,6 +501,7 @@ static int damon_va_check_hugetlb(pte_t *pte, unsigned long hmask,
 	struct folio *folio;
 	spinlock_t *ptl;	/* The page table lock of the entry. */
 	pte_t entry;
+	bool young;
 
 	addr &= hmask;
 	ptl = huge_pte_lock(h, walk->mm, pte);
@@ -497,14 +511,18 @@ static int damon_va_check_hugetlb(pte_t *pte, unsigned long hmask,
 	folio = pfn_folio(pte_pfn(entry));
 	if (!folio_try_get(folio))
 		goto out;
+	young = !w->mkold && (pte_young(entry) ||
+			      damon_folio_young_flags(folio) ||
+			      mmu_notifier_test_young(walk->mm, addr));
 	if (w->mkold) {
 		damon_va_hugetlb_mkold(pte, entry, folio, addr, walk);
-	} else {
-		w->young = pte_young(entry) ||
-			damon_folio_young_flags(folio) ||
-			mmu_notifier_test_young(walk->mm, addr);
+	} else if ((w->region->sampling_addr & hmask) == addr) {
+		w->young = young;
 		w->huge_start = addr;
 		w->huge_end = addr + huge_page_size(h);
+	} else if (young) {
+		damon_region_seen_accessed(w->region, addr,
+					   addr + huge_page_size(h));
 	}
 	folio_put(folio);
 out:
@@ -522,9 +540,55 @@ static const struct mm_walk_ops damon_va_check_ops = {
 };
 
 /*
- * Walk the window of @r (see the comment above DAMON_VA_WINDOW_PAGES), or
- * only its sampled page if the window is skipped.  Called with the mmap_lock
- * of @w->mm held for read, which it may drop and take again.
+ * The window of @r for its sample at @addr, into [*@start, *@end): see the
+ * comment above DAMON_VA_WINDOW_PAGES.
+ */
+static void damon_va_window(const struct damon_region *r, unsigned long addr,
+			    unsigned long *start, unsigned long *end)
+{
+	unsigned long sz = DAMON_VA_WINDOW_PAGES * PAGE_SIZE;
+	unsigned int edges = r->hot_edges;
+
+	/* Both edges hot: take one per sample, at random. */
+	if (edges == (DAMON_HOT_START | DAMON_HOT_END))
+		edges = (addr >> PAGE_SHIFT) & 1 ? DAMON_HOT_START :
+			DAMON_HOT_END;
+	if (edges & DAMON_HOT_START) {
+		*start = r->seen.start == r->ar.start ? r->seen.end :
+			r->ar.start;
+		*end = min(*start + sz, r->ar.end);
+	} else if (edges & DAMON_HOT_END) {
+		*end = r->seen.end == r->ar.end ? r->seen.start : r->ar.end;
+		*start = *end - min(sz, *end - r->ar.start);
+	} else {
+		*start = *end = 0;
+	}
+	if (*start < *end)
+		return;
+	*start = max(ALIGN_DOWN(addr, sz), r->ar.start);
+	*end = min(ALIGN_DOWN(addr, sz) + sz, r->ar.end);
+}
+
+/* Walk the mapped part of [@start, @end), in one VMA. */
+static void damon_va_walk_range(struct damon_va_walk *w, unsigned long start,
+				unsigned long end)
+{
+	struct vm_area_struct *vma = w->vma;
+
+	if (!vma || start < vma->vm_start || start >= vma->vm_end)
+		vma = find_vma(w->mm, start);
+	w->vma = vma;
+	/* walk_page_range() would skip VM_PFNMAP too. */
+	if (!vma || vma->vm_start >= end || (vma->vm_flags & VM_PFNMAP))
+		return;
+	walk_page_range_vma(vma, max(start, vma->vm_start),
+			    min(end, vma->vm_end), &damon_va_check_ops, w);
+}
+
+/*
+ * Walk the sampled page of @r and its window, or only the sampled page if
+ * the window is skipped.  Called with the mmap_lock of @w->mm held for
+ * read, which it may drop and take again.
  */
 static void damon_va_walk_region(struct damon_va_walk *w,
 				 struct damon_region *r,
@@ -532,28 +596,19 @@ static void damon_va_walk_region(struct damon_va_walk *w,
 {
 	unsigned long addr = ALIGN_DOWN(r->sampling_addr, PAGE_SIZE);
 	unsigned long start = addr, end = addr + PAGE_SIZE;
-	struct vm_area_struct *vma = w->vma;
 
 	if (mmap_lock_is_contended(w->mm) || need_resched()) {
 		mmap_read_unlock(w->mm);
 		cond_resched();
 		mmap_read_lock(w->mm);
-		vma = NULL;
-	}
-	if (!vma || addr < vma->vm_start || addr >= vma->vm_end)
-		vma = vma_lookup(w->mm, addr);
-	w->vma = vma;
-	/* walk_page_range() would skip these too. */
-	if (!vma || (vma->vm_flags & VM_PFNMAP))
-		return;
-	if (r->last_nr_accesses < damon_max_nr_accesses(attrs)) {
-		start = ALIGN_DOWN(addr, DAMON_VA_WINDOW_PAGES * PAGE_SIZE);
-		end = start + DAMON_VA_WINDOW_PAGES * PAGE_SIZE;
-		start = max3(start, r->ar.start, vma->vm_start);
-		end = min3(end, r->ar.end, vma->vm_end);
+		w->vma = NULL;
 	}
 	w->region = r;
-	walk_page_range_vma(vma, start, end, &damon_va_check_ops, w);
+	if (r->last_nr_accesses < damon_max_nr_accesses(attrs))
+		damon_va_window(r, addr, &start, &end);
+	if (addr < start || addr >= end)
+		damon_va_walk_range(w, addr, addr + PAGE_SIZE);
+	damon_va_walk_range(w, start, end);
 }
 
 static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
