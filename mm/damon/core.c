@@ -1812,7 +1812,8 @@ static bool damon_split_at_random(struct damon_ctx *ctx,
  * *@budget new regions.  A region accessed at every sample of the last
  * interval is left alone: its seen range is the hull of random samples,
  * whose edges are no boundary.  The pieces left on either side get the
- * edge they share with the accessed range in &damon_region.hot_edges.
+ * edge they share with the accessed range in &damon_region.hot_edges, and
+ * so do the neighbours of @r if the range reaches its edges.
  * Return: false if @r was not split.
  */
 static bool damon_split_at_seen(struct damon_target *t,
@@ -1820,11 +1821,22 @@ static bool damon_split_at_seen(struct damon_target *t,
 				unsigned long *budget)
 {
 	struct damon_addr_range seen = r->seen;
+	struct damon_region *n;
 	bool split = false;
 
 	damon_clip_range(&seen, &r->ar);
 	if (seen.start >= seen.end || r->last_nr_accesses >= max_nr_accesses)
 		return false;
+	if (seen.start == r->ar.start && r != damon_first_region(t)) {
+		n = damon_prev_region(r);
+		if (n->ar.end == r->ar.start)
+			n->hot_edges |= DAMON_HOT_END;
+	}
+	if (seen.end == r->ar.end && r != damon_last_region(t)) {
+		n = damon_next_region(r);
+		if (n->ar.start == r->ar.end)
+			n->hot_edges |= DAMON_HOT_START;
+	}
 	/* The right edge first: @r keeps the left piece. */
 	if (seen.end < r->ar.end && *budget &&
 	    !damon_split_region_at(t, r, seen.end - r->ar.start)) {
@@ -1884,8 +1896,9 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 	damon_assert_owner(ctx);
 	random = nr < max_nr / 2 && damon_any_accessed(ctx);
 	damon_for_each_target(t, ctx) {
-		damon_for_each_region_safe(r, next, t) {
+		damon_for_each_region(r, t)
 			r->hot_edges = 0;
+		damon_for_each_region_safe(r, next, t) {
 			if (damon_split_at_seen(t, r, max_nr_accesses, &budget) ||
 			    !random || !budget ||
 			    r->last_nr_accesses >= max_nr_accesses)

@@ -353,14 +353,17 @@ static void damon_va_update(struct damon_ctx *ctx)
  * aggregation interval skip the window: they have no idle part to find, and
  * their pages, all young, would cost the most to clear.
  *
- * A region that the core cut off an accessed range (&damon_region.hot_edges)
+ * A region with a hot edge (&damon_region.hot_edges: the core cut an
+ * accessed range off it there, or found the neighbour accessed up to it)
  * places its window at that edge instead, for the aggregation interval that
- * follows the cut: the seen range that made the cut is the hull of a few
- * samples, and the accessed range often goes on past it.  Each sample puts
- * the window right after the part of the region found accessed from the
- * edge so far, so the windows crawl along an accessed range, up to 64 pages
- * a sample, and stop where it ends.  The sampled page is then checked on
- * its own.
+ * follows: the seen range that made the cut is the hull of a few samples,
+ * and the accessed range often goes on past it.  Each sample puts the
+ * window right after the part of the region found accessed from the edge
+ * so far, so the windows crawl along an accessed range, up to 64 pages a
+ * sample, and stay where it ends.  Until the crawl finds something, half of
+ * the samples keep their window around them, so that an edge with nothing
+ * behind it does not stop the search of the rest of the region.  The
+ * sampled page is then checked on its own.
  */
 #define DAMON_VA_WINDOW_PAGES	64
 
@@ -547,23 +550,31 @@ static void damon_va_window(const struct damon_region *r, unsigned long addr,
 			    unsigned long *start, unsigned long *end)
 {
 	unsigned long sz = DAMON_VA_WINDOW_PAGES * PAGE_SIZE;
-	unsigned int edges = r->hot_edges;
+	/* The sampled address is random: its low bits choose. */
+	unsigned long bits = addr >> PAGE_SHIFT;
+	unsigned int edge = r->hot_edges;
+	bool found;
 
-	/* Both edges hot: take one per sample, at random. */
-	if (edges == (DAMON_HOT_START | DAMON_HOT_END))
-		edges = (addr >> PAGE_SHIFT) & 1 ? DAMON_HOT_START :
-			DAMON_HOT_END;
-	if (edges & DAMON_HOT_START) {
-		*start = r->seen.start == r->ar.start ? r->seen.end :
-			r->ar.start;
+	if (edge == (DAMON_HOT_START | DAMON_HOT_END))
+		edge = bits & 1 ? DAMON_HOT_START : DAMON_HOT_END;
+	if (edge == DAMON_HOT_START) {
+		found = r->seen.start == r->ar.start;
+		*start = found ? r->seen.end : r->ar.start;
 		*end = min(*start + sz, r->ar.end);
-	} else if (edges & DAMON_HOT_END) {
-		*end = r->seen.end == r->ar.end ? r->seen.start : r->ar.end;
+	} else if (edge == DAMON_HOT_END) {
+		found = r->seen.end == r->ar.end;
+		*end = found ? r->seen.start : r->ar.end;
 		*start = *end - min(sz, *end - r->ar.start);
 	} else {
+		found = false;
 		*start = *end = 0;
 	}
-	if (*start < *end)
+	/*
+	 * Until the crawl finds accessed pages at the edge, half of the
+	 * samples keep their window around them, to go on searching the rest
+	 * of the region.
+	 */
+	if (*start < *end && (found || (bits & 2)))
 		return;
 	*start = max(ALIGN_DOWN(addr, sz), r->ar.start);
 	*end = min(ALIGN_DOWN(addr, sz) + sz, r->ar.end);

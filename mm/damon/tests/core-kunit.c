@@ -602,14 +602,17 @@ static void damon_test_split_at_seen(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->ar.start, 100 * PG);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->ar.end, 120 * PG);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 5)->ar.start, 200 * PG);
-	/* The pieces next to a cut-off range know which edge touches it. */
+	/*
+	 * The pieces next to a cut-off range know which edge touches it, and
+	 * so do the neighbours of a region whose seen range reaches its edge.
+	 */
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 0)->hot_edges, DAMON_HOT_END);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 1)->hot_edges, 0U);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 2)->hot_edges,
-			DAMON_HOT_START);
+			DAMON_HOT_START | DAMON_HOT_END);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 3)->hot_edges, 0U);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 4)->hot_edges,
-			DAMON_HOT_START);
+			DAMON_HOT_START | DAMON_HOT_END);
 	KUNIT_EXPECT_EQ(test, damon_test_nth(t, 5)->hot_edges, 0U);
 	/* The seen ranges are forgotten for the next interval. */
 	damon_for_each_region(r, t)
