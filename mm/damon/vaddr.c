@@ -546,8 +546,9 @@ static const struct mm_walk_ops damon_va_check_ops = {
  * The window of @r for its sample at @addr, into [*@start, *@end): see the
  * comment above DAMON_VA_WINDOW_PAGES.
  */
-static void damon_va_window(const struct damon_region *r, unsigned long addr,
-			    unsigned long *start, unsigned long *end)
+VISIBLE_IF_KUNIT void damon_va_window(const struct damon_region *r,
+				      unsigned long addr, unsigned long *start,
+				      unsigned long *end)
 {
 	unsigned long sz = DAMON_VA_WINDOW_PAGES * PAGE_SIZE;
 	/* The sampled address is random: its low bits choose. */
@@ -579,6 +580,7 @@ static void damon_va_window(const struct damon_region *r, unsigned long addr,
 	*start = max(ALIGN_DOWN(addr, sz), r->ar.start);
 	*end = min(ALIGN_DOWN(addr, sz) + sz, r->ar.end);
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_va_window);
 
 /* Walk the mapped part of [@start, @end), in one VMA. */
 static void damon_va_walk_range(struct damon_va_walk *w, unsigned long start,

@@ -21,6 +21,8 @@ int damon_va_evenly_split_region(struct damon_target *t,
 				 struct damon_region *r,
 				 unsigned int nr_pieces);
 int damon_va_split_regions(struct damon_target *t, unsigned long sz_piece);
+void damon_va_window(const struct damon_region *r, unsigned long addr,
+		     unsigned long *start, unsigned long *end);
 
 #endif /* IS_ENABLED(CONFIG_KUNIT) */
 

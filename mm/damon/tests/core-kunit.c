@@ -505,6 +505,31 @@ static void damon_test_split_tiny_regions(struct kunit *test)
 	damon_test_check_regions(test, t);
 }
 
+static void damon_test_rand(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	/* 2^36 on 64-bit: wider than one 32-bit draw. */
+	unsigned long wide = 1UL << (BITS_PER_LONG - 28);
+	unsigned long x, seen = 0, top = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		x = damon_rand(ctx, 1000, 1003);
+		KUNIT_ASSERT_GE(test, x, 1000UL);
+		KUNIT_ASSERT_LT(test, x, 1003UL);
+		seen |= BIT(x - 1000);
+	}
+	KUNIT_EXPECT_EQ(test, seen, 7UL);
+	/* A span above 2^32 reaches its upper half, not only its start. */
+	for (i = 0; i < 1000; i++) {
+		x = damon_rand(ctx, 1000, 1000 + wide);
+		KUNIT_ASSERT_GE(test, x, 1000UL);
+		KUNIT_ASSERT_LT(test, x, 1000 + wide);
+		top = max(top, x - 1000);
+	}
+	KUNIT_EXPECT_GE(test, top, wide / 2);
+}
+
 static void damon_test_seen_accessed(struct kunit *test)
 {
 	static const unsigned long pages[][2] = { {10, 20} };
@@ -1364,6 +1389,7 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_split_regions),
 	KUNIT_CASE(damon_test_split_regions_bounds),
 	KUNIT_CASE(damon_test_split_tiny_regions),
+	KUNIT_CASE(damon_test_rand),
 	KUNIT_CASE(damon_test_seen_accessed),
 	KUNIT_CASE(damon_test_seen_split_and_merge),
 	KUNIT_CASE(damon_test_split_at_seen),

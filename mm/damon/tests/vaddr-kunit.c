@@ -447,6 +447,74 @@ static void damon_va_test_update_after_munmap(struct kunit *test)
 	}
 }
 
+/*
+ * Expect the window of @r for a sample in page @page to be pages
+ * [@start, @end).
+ */
+static void damon_va_test_expect_window(struct kunit *test,
+					const struct damon_region *r,
+					unsigned long page, unsigned long start,
+					unsigned long end)
+{
+	unsigned long s, e;
+
+	damon_va_window(r, P(page) + 123, &s, &e);
+	KUNIT_EXPECT_EQ_MSG(test, s, P(start), "sample in page %lu", page);
+	KUNIT_EXPECT_EQ_MSG(test, e, P(end), "sample in page %lu", page);
+}
+
+/*
+ * Sampled pages are chosen for their low bits: bit 1 set lets a crawl that
+ * found nothing yet take the sample, bit 0 picks the start edge when both
+ * edges are hot.
+ */
+static void damon_va_test_window(struct kunit *test)
+{
+	struct damon_region r = {
+		.ar = { P(100), P(1000) },
+		.seen = { ULONG_MAX, 0 },
+	};
+
+	/* Aligned 64 pages around the sample, clipped to the region. */
+	damon_va_test_expect_window(test, &r, 300, 256, 320);
+	damon_va_test_expect_window(test, &r, 110, 100, 128);
+	damon_va_test_expect_window(test, &r, 990, 960, 1000);
+
+	/* A hot start: crawl from it, or search around half of the samples. */
+	r.hot_edges = DAMON_HOT_START;
+	damon_va_test_expect_window(test, &r, 302, 100, 164);
+	damon_va_test_expect_window(test, &r, 300, 256, 320);
+	/* Once found accessed from the edge, always go on past it. */
+	r.seen.start = P(100);
+	r.seen.end = P(150);
+	damon_va_test_expect_window(test, &r, 300, 150, 214);
+	/* Nothing left to crawl: back to the sample. */
+	r.seen.end = P(1000);
+	damon_va_test_expect_window(test, &r, 302, 256, 320);
+
+	/* A hot end, the same way backwards. */
+	r.hot_edges = DAMON_HOT_END;
+	r.seen.start = ULONG_MAX;
+	r.seen.end = 0;
+	damon_va_test_expect_window(test, &r, 302, 936, 1000);
+	damon_va_test_expect_window(test, &r, 300, 256, 320);
+	r.seen.start = P(900);
+	r.seen.end = P(1000);
+	damon_va_test_expect_window(test, &r, 300, 836, 900);
+
+	/* Both: bit 0 of the sampled page picks the edge. */
+	r.hot_edges = DAMON_HOT_START | DAMON_HOT_END;
+	r.seen.start = ULONG_MAX;
+	r.seen.end = 0;
+	damon_va_test_expect_window(test, &r, 303, 100, 164);
+	damon_va_test_expect_window(test, &r, 302, 936, 1000);
+
+	/* A region smaller than the window is crawled whole. */
+	r.ar.end = P(120);
+	r.hot_edges = DAMON_HOT_END;
+	damon_va_test_expect_window(test, &r, 102, 100, 120);
+}
+
 static struct kunit_case damon_va_test_cases[] = {
 	KUNIT_CASE(damon_va_test_three_regions),
 	KUNIT_CASE(damon_va_test_three_regions_unsorted),
@@ -464,6 +532,7 @@ static struct kunit_case damon_va_test_cases[] = {
 	KUNIT_CASE(damon_va_test_split_to_min),
 	KUNIT_CASE(damon_va_test_split_small_target),
 	KUNIT_CASE(damon_va_test_update_after_munmap),
+	KUNIT_CASE(damon_va_test_window),
 	{}
 };
 
