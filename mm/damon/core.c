@@ -1810,22 +1810,23 @@ static bool damon_split_at_random(struct damon_ctx *ctx,
 /*
  * Split @r at the edges of the range found accessed in it, using at most
  * *@budget new regions.  A region accessed at every sample of the last
- * interval is left alone: its seen range is the hull of random samples,
- * whose edges are no boundary.  The pieces left on either side get the
- * edge they share with the accessed range in &damon_region.hot_edges, and
- * so do the neighbours of @r if the range reaches its edges.
- * Return: false if @r was not split.
+ * interval is not cut: its seen range is the hull of random samples, whose
+ * edges are no boundary, and it counts as accessed throughout.  The pieces
+ * left on either side get the edge they share with the accessed range in
+ * &damon_region.hot_edges, and so do the neighbours of @r if the range
+ * reaches its edges.  Return: false if @r was not split.
  */
 static bool damon_split_at_seen(struct damon_target *t,
 				struct damon_region *r, unsigned int max_nr_accesses,
 				unsigned long *budget)
 {
-	struct damon_addr_range seen = r->seen;
+	bool hot = r->last_nr_accesses >= max_nr_accesses;
+	struct damon_addr_range seen = hot ? r->ar : r->seen;
 	struct damon_region *n;
 	bool split = false;
 
 	damon_clip_range(&seen, &r->ar);
-	if (seen.start >= seen.end || r->last_nr_accesses >= max_nr_accesses)
+	if (seen.start >= seen.end)
 		return false;
 	if (seen.start == r->ar.start && r != damon_first_region(t)) {
 		n = damon_prev_region(r);
@@ -1837,6 +1838,8 @@ static bool damon_split_at_seen(struct damon_target *t,
 		if (n->ar.start == r->ar.end)
 			n->hot_edges |= DAMON_HOT_START;
 	}
+	if (hot)
+		return false;
 	/* The right edge first: @r keeps the left piece. */
 	if (seen.end < r->ar.end && *budget &&
 	    !damon_split_region_at(t, r, seen.end - r->ar.start)) {

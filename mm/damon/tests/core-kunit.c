@@ -669,6 +669,9 @@ static void damon_test_split_at_seen(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->ar.start, 200 * PG);
 	KUNIT_EXPECT_EQ(test, r->ar.end, 300 * PG);
 	KUNIT_EXPECT_GT(test, damon_nr_regions(t), 7U);
+	/* It counts as accessed up to its edges, even if not seen there. */
+	KUNIT_EXPECT_TRUE(test, damon_prev_region(r)->hot_edges &
+			  DAMON_HOT_END);
 	damon_test_check_regions(test, t);
 }
 
