@@ -82,12 +82,14 @@ struct damon_addr_range {
  *			(start >= end) if none.  Guides where the region is
  *			split; see damon_region_seen_accessed().
  * @hot_edges:		Which edges of the region (&DAMON_HOT_START,
- *			&DAMON_HOT_END) the core cut it at, at the end of the
- *			last aggregation interval, because the neighbour
- *			there held accessed pages.  The accessed range may go
- *			on past the edge: an operations set may look for it
- *			there.  Cleared at the end of every aggregation
- *			interval.
+ *			&DAMON_HOT_END) touched accessed pages of the
+ *			neighbour at the end of the last aggregation interval:
+ *			the core cut an accessed range off the region there,
+ *			or the neighbour's seen range reached the edge, or the
+ *			neighbour was accessed at every sample.  The accessed
+ *			range may go on past the edge: an operations set may
+ *			look for it there.  Set anew at the end of every
+ *			aggregation interval.
  * @list:		Link in the regions list of the target.
  *
  * Regions of a target are kept sorted by address and never overlap.
