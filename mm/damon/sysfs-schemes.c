@@ -99,10 +99,10 @@ static const struct damon_sysfs_kind damon_sysfs_access_pattern_kind =
 			 .subdirs = damon_sysfs_access_pattern_subdirs);
 
 static struct damon_sysfs_file damon_sysfs_weights_files[] = {
-	DAMON_SYSFS_UL("sz_permil", struct damon_sysfs_weights, permil[0]),
-	DAMON_SYSFS_UL("nr_accesses_permil", struct damon_sysfs_weights,
-		       permil[1]),
-	DAMON_SYSFS_UL("age_permil", struct damon_sysfs_weights, permil[2]),
+	DAMON_SYSFS_UINT("sz_permil", struct damon_sysfs_weights, permil[0]),
+	DAMON_SYSFS_UINT("nr_accesses_permil", struct damon_sysfs_weights,
+			 permil[1]),
+	DAMON_SYSFS_UINT("age_permil", struct damon_sysfs_weights, permil[2]),
 	{ }
 };
 
@@ -212,7 +212,7 @@ static struct damon_sysfs_file damon_sysfs_filter_files[] = {
 			 damon_sysfs_memcg_path_store),
 	DAMON_SYSFS_UL("addr_start", struct damon_sysfs_filter, range.start),
 	DAMON_SYSFS_UL("addr_end", struct damon_sysfs_filter, range.end),
-	DAMON_SYSFS_IDX("damon_target_idx", struct damon_sysfs_filter,
+	DAMON_SYSFS_INT("damon_target_idx", struct damon_sysfs_filter,
 			target_idx),
 	{ }
 };
@@ -463,28 +463,23 @@ damon_sysfs_scheme_from_dir(struct damon_sysfs_scheme *dir)
 {
 	struct damon_sysfs_watermarks *sys_wm = dir->watermarks;
 	struct damon_sysfs_quotas *sys_quota = dir->quotas;
-	unsigned long weight[ARRAY_SIZE(sys_quota->weights->permil)];
+	unsigned int *weight = sys_quota->weights->permil;
 	struct damos_access_pattern pattern;
 	struct damos_watermarks wm;
 	struct damos_quota quota;
 	struct damos *s;
-	int i, err;
+	int err;
 
 	err = damon_sysfs_get_pattern(dir->access_pattern, &pattern);
 	if (err)
 		return ERR_PTR(err);
-	for (i = 0; i < ARRAY_SIZE(weight); i++) {
-		weight[i] = READ_ONCE(sys_quota->weights->permil[i]);
-		if (weight[i] > UINT_MAX)
-			return ERR_PTR(-EINVAL);
-	}
 	quota = (struct damos_quota) {
 		.ms = READ_ONCE(sys_quota->time_ms),
 		.sz = READ_ONCE(sys_quota->bytes),
 		.reset_interval = READ_ONCE(sys_quota->reset_ms),
-		.weight_sz = weight[0],
-		.weight_nr_accesses = weight[1],
-		.weight_age = weight[2],
+		.weight_sz = READ_ONCE(weight[0]),
+		.weight_nr_accesses = READ_ONCE(weight[1]),
+		.weight_age = READ_ONCE(weight[2]),
 	};
 	wm = (struct damos_watermarks) {
 		.metric = READ_ONCE(sys_wm->wm.metric),

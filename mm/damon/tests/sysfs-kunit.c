@@ -149,7 +149,7 @@ struct damon_sysfs_test_vals {
 	struct kobject kobj;
 	unsigned long ul;
 	int i;
-	int idx;
+	unsigned int ui;
 	bool flag;
 	enum damon_ops_id ops;
 };
@@ -164,7 +164,7 @@ static const char * const damon_sysfs_test_ops_words[] = {
 static struct damon_sysfs_file damon_sysfs_test_files[] = {
 	DAMON_SYSFS_UL("ul", struct damon_sysfs_test_vals, ul),
 	DAMON_SYSFS_INT("i", struct damon_sysfs_test_vals, i),
-	DAMON_SYSFS_IDX("idx", struct damon_sysfs_test_vals, idx),
+	DAMON_SYSFS_UINT("ui", struct damon_sysfs_test_vals, ui),
 	DAMON_SYSFS_BOOL("flag", struct damon_sysfs_test_vals, flag),
 	DAMON_SYSFS_WORD("ops", struct damon_sysfs_test_vals, ops,
 			 damon_sysfs_test_ops_words),
@@ -203,21 +203,35 @@ static void damon_sysfs_test_val_files(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->ul, 4096);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "-1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "x"), -EINVAL);
+	/* kstrtoul()'s range error is kept, as in the stock ABI. */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0,
+						     "18446744073709551616"),
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, v->ul, 4096);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_show(v, 0, buf), 5);
 	KUNIT_EXPECT_STREQ(test, buf, "4096\n");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0,
+						     "18446744073709551615"),
+			20);
+	KUNIT_EXPECT_EQ(test, v->ul, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "4096"), 4);
 
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 1, "-7"), 2);
 	KUNIT_EXPECT_EQ(test, v->i, -7);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 1, "99999999999"),
-			-EINVAL);
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, v->i, -7);
 	damon_sysfs_test_show(v, 1, buf);
 	KUNIT_EXPECT_STREQ(test, buf, "-7\n");
 
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "3"), 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "4294967295"), 10);
+	KUNIT_EXPECT_EQ(test, v->ui, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "4294967296"),
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "-1"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, v->idx, 3);
+	KUNIT_EXPECT_EQ(test, v->ui, UINT_MAX);
+	damon_sysfs_test_show(v, 2, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "4294967295\n");
 
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 3, "Y"), 1);
 	KUNIT_EXPECT_TRUE(test, v->flag);
@@ -258,7 +272,7 @@ static void damon_sysfs_test_parse_nr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_nr("abc", &nr), -EINVAL);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_nr("", &nr), -EINVAL);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_nr("99999999999", &nr),
-			-EINVAL);
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, nr, 0);
 }
 
