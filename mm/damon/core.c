@@ -693,9 +693,6 @@ void damos_destroy_quota_goal(struct damos_quota_goal *g)
 }
 EXPORT_SYMBOL_GPL(damos_destroy_quota_goal);
 
-/* Largest quota weight: keeps the score arithmetic of the ops in 32 bits. */
-#define DAMOS_MAX_QUOTA_WEIGHT	1000000U
-
 static bool damos_core_filter(enum damos_filter_type type)
 {
 	return type == DAMOS_FILTER_TYPE_ADDR ||
@@ -707,17 +704,24 @@ static int damos_check_filter(const struct damon_operations *ops,
 {
 	if ((unsigned int)f->type >= NR_DAMOS_FILTER_TYPES)
 		return -EINVAL;
-	if (f->type == DAMOS_FILTER_TYPE_ADDR &&
-	    f->addr_range.start >= f->addr_range.end)
-		return -EINVAL;
-	if (f->type == DAMOS_FILTER_TYPE_TARGET && f->target_idx < 0)
-		return -EINVAL;
+	/*
+	 * An empty address range and a negative target index are fine: they
+	 * match nothing.  A filter the operations set would ignore is not.
+	 */
 	if (!damos_core_filter(f->type) &&
 	    !(ops->supported_filters & BIT(f->type)))
 		return -EINVAL;
 	return 0;
 }
 
+/*
+ * Refuse only what cannot work: an unknown enum value, an action or filter
+ * the operations set would silently ignore, and an access pattern range that
+ * no region can match.  Every other value has a meaning, even if an odd one:
+ * watermarks in any order follow the rules of damos_wmarks_update(), and
+ * the quota weights of any size enter the 64-bit score arithmetic of the
+ * operations sets.
+ */
 static int damos_check_scheme(const struct damon_operations *ops,
 			      const struct damos *s)
 {
@@ -736,13 +740,6 @@ static int damos_check_scheme(const struct damon_operations *ops,
 	    p->min_age_region > p->max_age_region)
 		return -EINVAL;
 	if ((unsigned int)w->metric >= NR_DAMOS_WMARK_METRICS)
-		return -EINVAL;
-	if (w->metric != DAMOS_WMARK_NONE &&
-	    (w->high < w->mid || w->mid < w->low))
-		return -EINVAL;
-	if (q->weight_sz > DAMOS_MAX_QUOTA_WEIGHT ||
-	    q->weight_nr_accesses > DAMOS_MAX_QUOTA_WEIGHT ||
-	    q->weight_age > DAMOS_MAX_QUOTA_WEIGHT)
 		return -EINVAL;
 	damos_for_each_quota_goal(g, (struct damos_quota *)q)
 		if ((unsigned int)g->metric >= NR_DAMOS_QUOTA_GOAL_METRICS)
@@ -2843,8 +2840,7 @@ static int __damon_start(struct damon_ctx *ctx)
  * Context: Process context; may sleep.
  * Return: 0 on success, -EINVAL if @nr_ctxs is below 1 or a context has no
  * target, appears twice, or has an invalid scheme (an inverted access
- * pattern, inverted watermarks, an invalid metric, an out-of-range quota
- * weight, an empty address filter, or an action or filter type its
+ * pattern range, an invalid enum value, or an action or filter type its
  * operations set does not support), -EBUSY if a context is already running, an
  * exclusive group is running, or @exclusive is set while any context runs,
  * another negative error code if a thread could not be created.

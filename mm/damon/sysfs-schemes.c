@@ -377,8 +377,7 @@ static int damon_sysfs_add_filter(struct damos *s,
 	case DAMOS_FILTER_TYPE_ADDR:
 		filter->addr_range.start = READ_ONCE(dir->range.start);
 		filter->addr_range.end = READ_ONCE(dir->range.end);
-		if (filter->addr_range.end <= filter->addr_range.start)
-			err = -EINVAL;
+		/* An empty range matches no memory. */
 		break;
 	case DAMOS_FILTER_TYPE_TARGET:
 		filter->target_idx = READ_ONCE(dir->target_idx);
@@ -421,8 +420,10 @@ static int damon_sysfs_add_goals_filters(struct damos *s,
 }
 
 /*
- * Read access_pattern/ into @p.  Every range must have min <= max; the
- * nr_accesses and age bounds must fit the core's unsigned ints.
+ * Read access_pattern/ into @p.  Every range must have min <= max.  The
+ * core keeps the nr_accesses and age bounds in unsigned ints, which no
+ * region ever exceeds: larger bounds, such as the ULONG_MAX that tools
+ * write for "no upper bound", are clamped to UINT_MAX with the same meaning.
  */
 static int damon_sysfs_get_pattern(struct damon_sysfs_access_pattern *dir,
 				   struct damos_access_pattern *p)
@@ -436,16 +437,16 @@ static int damon_sysfs_get_pattern(struct damon_sysfs_access_pattern *dir,
 	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
 		lo[i] = READ_ONCE(ranges[i]->min);
 		hi[i] = READ_ONCE(ranges[i]->max);
-		if (lo[i] > hi[i] || (i && hi[i] > UINT_MAX))
+		if (lo[i] > hi[i])
 			return -EINVAL;
 	}
 	*p = (struct damos_access_pattern) {
 		.min_sz_region = lo[0],
 		.max_sz_region = hi[0],
-		.min_nr_accesses = lo[1],
-		.max_nr_accesses = hi[1],
-		.min_age_region = lo[2],
-		.max_age_region = hi[2],
+		.min_nr_accesses = min_t(unsigned long, lo[1], UINT_MAX),
+		.max_nr_accesses = min_t(unsigned long, hi[1], UINT_MAX),
+		.min_age_region = min_t(unsigned long, lo[2], UINT_MAX),
+		.max_age_region = min_t(unsigned long, hi[2], UINT_MAX),
 	};
 	return 0;
 }
@@ -514,9 +515,9 @@ EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_scheme_from_dir);
  * are refused later by damon_start() or damon_commit_ctx().
  *
  * Context: Process context, with &damon_sysfs_lock held.  May sleep.
- * Return: 0 on success, -EINVAL for an invalid setting (an inverted range,
- * an empty address filter, a memcg path that names no cgroup), -ENOMEM when
- * out of memory.  On failure, the schemes already added stay in @ctx, for
+ * Return: 0 on success, -EINVAL for an invalid setting (an inverted
+ * access pattern range, a memcg path that names no cgroup), -ENOMEM when out
+ * of memory.  On failure, the schemes already added stay in @ctx, for
  * its destroyer to free.
  */
 int damon_sysfs_add_schemes(struct damon_ctx *ctx,

@@ -214,12 +214,11 @@ static void damos_test_check_schemes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
 	s->pattern = damos_test_any;
 
+	/* Watermarks in any order have a meaning: see damos_wmarks_update(). */
 	s->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
 	s->wmarks.high = 500;
 	s->wmarks.mid = 600;
-	s->wmarks.low = 100;
-	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
-	s->wmarks.mid = 400;
+	s->wmarks.low = 700;
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
 	s->wmarks.metric = NR_DAMOS_WMARK_METRICS;
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
@@ -233,8 +232,17 @@ static void damos_test_check_schemes(struct kunit *test)
 	f->addr_range.start = 2 * PG;
 	f->addr_range.end = 3 * PG;
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	/* Filters that match nothing are fine too. */
 	f->addr_range.end = 2 * PG;
-	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	f->type = DAMOS_FILTER_TYPE_TARGET;
+	f->target_idx = -1;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	/* Any weight: the score arithmetic is 64 bits wide. */
+	s->quota.weight_sz = UINT_MAX;
+	s->quota.weight_nr_accesses = UINT_MAX;
+	s->quota.weight_age = UINT_MAX;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
 }
 
 /* A commit that fails validation leaves the destination as it was. */

@@ -571,19 +571,6 @@ static void damon_sysfs_test_build_scheme_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
 	f->age.min = 0;
 
-	/* An nr_accesses bound that does not fit the core's type. */
-	f->nr_accesses.max = (unsigned long)UINT_MAX + 1;
-	s = damon_sysfs_test_locked_build(&f->scheme);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
-	f->nr_accesses.max = UINT_MAX;
-
-	/* An empty address filter, behind a valid one. */
-	f->filters[1].type = DAMOS_FILTER_TYPE_ADDR;
-	f->filters[1].range.start = 8 * PAGE_SIZE;
-	f->filters[1].range.end = 8 * PAGE_SIZE;
-	s = damon_sysfs_test_locked_build(&f->scheme);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
-
 	/* A memcg filter without a path, then with one that names nothing. */
 	f->filters[1].type = DAMOS_FILTER_TYPE_MEMCG;
 	s = damon_sysfs_test_locked_build(&f->scheme);
@@ -597,6 +584,46 @@ static void damon_sysfs_test_build_scheme_bad(struct kunit *test)
 	f->filters[1].type = DAMOS_FILTER_TYPE_YOUNG;
 	s = damon_sysfs_test_locked_build(&f->scheme);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	damon_destroy_scheme(s);
+}
+
+/*
+ * Values the core keeps in narrower types are clamped, as tools write
+ * ULONG_MAX for "no upper bound"; odd but meaningful values are kept.
+ */
+static void damon_sysfs_test_build_scheme_clamp(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *f = damon_sysfs_test_scheme(test);
+	struct damos_filter *filter;
+	struct damos *s;
+
+	f->nr_accesses.max = ULONG_MAX;
+	f->age.min = (unsigned long)UINT_MAX + 1;
+	f->age.max = ULONG_MAX / 100000;
+	f->sz.max = ULONG_MAX;
+	f->weights.permil[1] = UINT_MAX;
+	/* Inverted watermarks. */
+	f->wmarks.wm.high = 100;
+	f->wmarks.wm.low = 900;
+	/* An empty address range and a negative target index. */
+	f->filters[0].range.start = 8 * PAGE_SIZE;
+	f->filters[0].range.end = 8 * PAGE_SIZE;
+	f->filters[1].target_idx = -1;
+
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	KUNIT_EXPECT_EQ(test, s->pattern.max_nr_accesses, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_age_region, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_age_region, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_sz_region, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_nr_accesses, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->wmarks.high, 100);
+	KUNIT_EXPECT_EQ(test, s->wmarks.low, 900);
+	filter = list_first_entry(&s->filters, struct damos_filter, list);
+	KUNIT_EXPECT_EQ(test, filter->addr_range.start, 8 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, filter->addr_range.end, 8 * PAGE_SIZE);
+	filter = list_next_entry(filter, list);
+	KUNIT_EXPECT_EQ(test, filter->target_idx, -1);
 	damon_destroy_scheme(s);
 }
 
@@ -677,6 +704,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_ctx_paddr),
 	KUNIT_CASE(damon_sysfs_test_build_scheme),
 	KUNIT_CASE(damon_sysfs_test_build_scheme_bad),
+	KUNIT_CASE(damon_sysfs_test_build_scheme_clamp),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_schemes),
 	KUNIT_CASE(damon_sysfs_test_cmds_not_running),
 	{},
