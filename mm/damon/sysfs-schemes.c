@@ -72,25 +72,18 @@ damon_sysfs_action_words[NR_DAMOS_ACTIONS + 1] = {
 
 /* === The directories === */
 
-/* The bounds a new access_pattern/ starts with: anything goes. */
-static const struct damon_sysfs_range damon_sysfs_any_ul = {
-	.max = ULONG_MAX,
-};
-
-static const struct damon_sysfs_range damon_sysfs_any_uint = {
-	.max = UINT_MAX,
-};
-
+/*
+ * A new access_pattern/ starts with every range at [0, 0], as in the stock
+ * ABI: until the ranges are written, only empty regions would match, so a
+ * new scheme does nothing.
+ */
 static const struct damon_sysfs_subdir damon_sysfs_access_pattern_subdirs[] = {
 	DAMON_SYSFS_SUBDIR("sz", struct damon_sysfs_access_pattern, sz,
-			   &damon_sysfs_range_kind,
-			   .proto = &damon_sysfs_any_ul),
+			   &damon_sysfs_range_kind),
 	DAMON_SYSFS_SUBDIR("nr_accesses", struct damon_sysfs_access_pattern,
-			   nr_accesses, &damon_sysfs_range_kind,
-			   .proto = &damon_sysfs_any_uint),
+			   nr_accesses, &damon_sysfs_range_kind),
 	DAMON_SYSFS_SUBDIR("age", struct damon_sysfs_access_pattern, age,
-			   &damon_sysfs_range_kind,
-			   .proto = &damon_sysfs_any_uint),
+			   &damon_sysfs_range_kind),
 	{ }
 };
 
@@ -217,8 +210,14 @@ static struct damon_sysfs_file damon_sysfs_filter_files[] = {
 	{ }
 };
 
+/* A new filter matches anonymous pages, and keeps out the others. */
+static const struct damon_sysfs_filter damon_sysfs_filter_proto = {
+	.type = DAMOS_FILTER_TYPE_ANON,
+};
+
 static const struct damon_sysfs_kind damon_sysfs_filter_kind =
 	DAMON_SYSFS_KIND(struct damon_sysfs_filter,
+			 .proto = &damon_sysfs_filter_proto,
 			 .files = damon_sysfs_filter_files,
 			 .release = damon_sysfs_filter_release);
 
