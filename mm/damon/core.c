@@ -41,6 +41,7 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/pid.h>
 #include <linux/prandom.h>
 #include <linux/psi.h>
@@ -2210,14 +2211,26 @@ static void damos_measure_goal(struct damos_quota_goal *g)
 	}
 }
 
+/*
+ * @a * @b / @c, or U64_MAX if that does not fit in 64 bits.  @c must not be
+ * 0.  mul_u64_u64_div_u64() must not be given a quotient that overflows: on
+ * x86 its division would trap.
+ */
+static u64 damos_mul_div_sat(u64 a, u64 b, u64 c)
+{
+	if (b && div64_u64(a, c) >= div64_u64(U64_MAX, b))
+		return U64_MAX;
+	return mul_u64_u64_div_u64(a, b, c);
+}
+
 /* Achievement of @g, in basis points of its target. */
 static unsigned long damos_goal_achievement(const struct damos_quota_goal *g)
 {
 	if (!g->target_value)
 		return g->current_value ? ULONG_MAX : DAMON_BP_DENOMINATOR;
-	return min_t(u64, mul_u64_u64_div_u64(g->current_value,
-					      DAMON_BP_DENOMINATOR,
-					      g->target_value), ULONG_MAX);
+	return min_t(u64, damos_mul_div_sat(g->current_value,
+					    DAMON_BP_DENOMINATOR,
+					    g->target_value), ULONG_MAX);
 }
 
 /*
@@ -2243,17 +2256,22 @@ VISIBLE_IF_KUNIT unsigned long damos_goal_tuned_sz(unsigned long sz,
 }
 EXPORT_SYMBOL_IF_KUNIT(damos_goal_tuned_sz);
 
-/* Bytes the time quota of @q allows, at the throughput measured so far. */
+/*
+ * Bytes the time quota of @q allows, at the throughput measured so far.  A
+ * quota too large to compute is as good as none: ULONG_MAX.
+ */
 static unsigned long damos_time_quota_sz(const struct damos_quota *q)
 {
-	u64 ns = (u64)q->ms * NSEC_PER_MSEC;
-	u64 sz;
+	u64 ns, sz;
 
+	if (check_mul_overflow((u64)q->ms, (u64)NSEC_PER_MSEC, &ns))
+		return ULONG_MAX;
 	if (q->total_charged_ns && q->total_charged_sz)
-		sz = mul_u64_u64_div_u64(ns, q->total_charged_sz,
-					 q->total_charged_ns);
-	else
-		sz = (u64)q->ms * DAMOS_INIT_SZ_PER_MS;
+		sz = damos_mul_div_sat(ns, q->total_charged_sz,
+				       q->total_charged_ns);
+	else if (check_mul_overflow((u64)q->ms, (u64)DAMOS_INIT_SZ_PER_MS,
+				    &sz))
+		sz = U64_MAX;
 	return min_t(u64, max_t(u64, sz, DAMON_MIN_REGION), ULONG_MAX);
 }
 

@@ -536,6 +536,45 @@ static void damos_test_quota_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damos_fake.starts[2], 2 * PG);
 }
 
+/*
+ * Quota values up to ULONG_MAX are fine: what cannot be computed saturates,
+ * and the time quota of ULONG_MAX ms allows everything.
+ */
+static void damos_test_quota_saturate(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 0);
+	struct damos_quota *q = &s->quota;
+	struct damos_quota_goal *g;
+	unsigned long last;
+
+	q->ms = ULONG_MAX;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->total_charged_sz = ULONG_MAX / 2;
+	q->total_charged_ns = 1;
+	q->ms = ULONG_MAX / NSEC_PER_MSEC;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->ms = 0;
+
+	g = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 1);
+	if (!g)
+		kunit_skip(test, "out of memory");
+	damos_add_quota_goal(q, g);
+	q->sz = ULONG_MAX;
+	damos_new_quota_window(ctx, s);
+	last = q->esz;
+	/* Far beyond the goal: the quota halves, nothing overflows. */
+	g->current_value = ULONG_MAX;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, last / 2);
+	g->target_value = ULONG_MAX;
+	g->current_value = 0;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_GT(test, q->esz, last / 2);
+}
+
 /* A region larger than what is left of the quota is split. */
 static void damos_test_quota_split(struct kunit *test)
 {
@@ -890,6 +929,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_filters_in_order),
 	KUNIT_CASE(damos_test_quota_resumes),
 	KUNIT_CASE(damos_test_quota_window),
+	KUNIT_CASE(damos_test_quota_saturate),
 	KUNIT_CASE(damos_test_quota_split),
 	KUNIT_CASE(damos_test_min_score),
 	KUNIT_CASE(damos_test_esz),
