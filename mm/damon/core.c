@@ -195,6 +195,17 @@ static void damon_free_region_list(struct list_head *list)
 }
 
 /*
+ * The end of a range rounded up to DAMON_MIN_REGION.  An end in the last
+ * unit of the address space cannot be: it is rounded down instead.
+ */
+static unsigned long damon_align_end(unsigned long end)
+{
+	unsigned long last = ALIGN_DOWN(ULONG_MAX, DAMON_MIN_REGION);
+
+	return end > last ? last : ALIGN(end, DAMON_MIN_REGION);
+}
+
+/*
  * Check @ranges for damon_set_regions(): sorted, non-overlapping, non-empty,
  * and still non-empty once aligned to DAMON_MIN_REGION.
  */
@@ -207,7 +218,7 @@ static int damon_check_ranges(const struct damon_addr_range *ranges,
 		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		unsigned long s = ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION);
-		unsigned long e = ALIGN(ranges[i].end, DAMON_MIN_REGION);
+		unsigned long e = damon_align_end(ranges[i].end);
 
 		if (ranges[i].start >= ranges[i].end || s >= e)
 			return -EINVAL;
@@ -293,13 +304,13 @@ static int damon_build_regions(struct damon_target *t,
 	pos = list_first_entry(&t->regions_list, struct damon_region, list);
 	while (i < nr) {
 		unsigned long s = ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION);
-		unsigned long e = ALIGN(ranges[i].end, DAMON_MIN_REGION);
+		unsigned long e = damon_align_end(ranges[i].end);
 
 		/* Alignment may make neighbouring ranges touch: join them. */
 		for (i++; i < nr; i++) {
 			if (ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION) > e)
 				break;
-			e = max(e, ALIGN(ranges[i].end, DAMON_MIN_REGION));
+			e = max(e, damon_align_end(ranges[i].end));
 		}
 		err = damon_build_range(t, s, e, &pos, out, nr_out);
 		if (err) {
@@ -2074,7 +2085,7 @@ static int damos_addr_filter_match(struct damon_target *t,
 				   const struct damos_filter *f)
 {
 	unsigned long fs = ALIGN_DOWN(f->addr_range.start, DAMON_MIN_REGION);
-	unsigned long fe = ALIGN(f->addr_range.end, DAMON_MIN_REGION);
+	unsigned long fe = damon_align_end(f->addr_range.end);
 
 	if (r->ar.start < fs && r->ar.end > fs) {
 		if (damon_split_region_at(t, r, fs - r->ar.start))
