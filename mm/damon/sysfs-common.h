@@ -465,7 +465,7 @@ struct damon_sysfs_watermarks {
  * @target_idx:		Value of "damon_target_idx".
  * @range:		Values of "addr_start" and "addr_end".
  * @memcg_path:		Value of "memcg_path", or NULL when empty.
- *			Protected by &damon_sysfs_lock.
+ *			Protected by a mutex of sysfs-schemes.c.
  */
 struct damon_sysfs_filter {
 	struct kobject kobj;

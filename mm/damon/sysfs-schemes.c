@@ -12,7 +12,7 @@
  * As in sysfs.c, the directories only hold what the user wrote, plus the
  * values the scheme commands copy from the running context.  Only
  * "memcg_path" has handlers of its own: its string may be freed by a store,
- * so its reader takes &damon_sysfs_lock too.
+ * so its readers take damon_sysfs_memcg_path_lock.
  */
 
 #include <linux/cgroup.h>
@@ -158,6 +158,13 @@ static const struct damon_sysfs_kind damon_sysfs_watermarks_kind =
 	DAMON_SYSFS_KIND(struct damon_sysfs_watermarks,
 			 .files = damon_sysfs_watermarks_files);
 
+/*
+ * Protects &damon_sysfs_filter.memcg_path.  Unlike &damon_sysfs_lock, it is
+ * never held while a directory is removed, so the handlers of memcg_path may
+ * wait for it; it nests inside &damon_sysfs_lock.
+ */
+static DEFINE_MUTEX(damon_sysfs_memcg_path_lock);
+
 static struct damon_sysfs_filter *to_filter(struct kobject *kobj)
 {
 	return container_of(kobj, struct damon_sysfs_filter, kobj);
@@ -168,14 +175,10 @@ static ssize_t damon_sysfs_memcg_path_show(struct kobject *kobj,
 					   char *buf)
 {
 	const char *path;
-	ssize_t len;
 
-	/* The string may be freed by a concurrent store. */
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock) {
-		path = to_filter(kobj)->memcg_path;
-		len = sysfs_emit(buf, "%s\n", path ?: "");
-	}
-	return len;
+	guard(mutex)(&damon_sysfs_memcg_path_lock);
+	path = to_filter(kobj)->memcg_path;
+	return sysfs_emit(buf, "%s\n", path ?: "");
 }
 
 static ssize_t damon_sysfs_memcg_path_store(struct kobject *kobj,
@@ -187,7 +190,7 @@ static ssize_t damon_sysfs_memcg_path_store(struct kobject *kobj,
 	if (!path)
 		return -ENOMEM;
 	strim(path);
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
+	scoped_guard(mutex, &damon_sysfs_memcg_path_lock)
 		swap(to_filter(kobj)->memcg_path, path);
 	return count;
 }
@@ -369,9 +372,9 @@ static int damon_sysfs_add_filter(struct damos *s,
 		return -ENOMEM;
 	switch (filter->type) {
 	case DAMOS_FILTER_TYPE_MEMCG:
-		/* memcg_path may be freed by a store without the lock. */
-		lockdep_assert_held(&damon_sysfs_lock);
-		err = damon_sysfs_memcg_id(dir->memcg_path, &filter->memcg_id);
+		scoped_guard(mutex, &damon_sysfs_memcg_path_lock)
+			err = damon_sysfs_memcg_id(dir->memcg_path,
+						   &filter->memcg_id);
 		break;
 	case DAMOS_FILTER_TYPE_ADDR:
 		filter->addr_range.start = READ_ONCE(dir->range.start);
