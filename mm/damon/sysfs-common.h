@@ -360,11 +360,15 @@ struct damon_sysfs_context {
  * @contexts:	The contexts/ directory, of &struct damon_sysfs_context.
  * @damon_ctx:	The context this directory last started, or NULL.  It may
  *		have stopped by itself since.  Protected by &damon_sysfs_lock.
+ * @stopped:	Whether the last "on" started a kdamond that has stopped
+ *		since, by "off" or by itself: "off" then fails with -EPERM
+ *		rather than -EINVAL.  Protected by &damon_sysfs_lock.
  */
 struct damon_sysfs_kdamond {
 	struct kobject kobj;
 	struct damon_sysfs_array *contexts;
 	struct damon_ctx *damon_ctx;
+	bool stopped;
 };
 
 /**

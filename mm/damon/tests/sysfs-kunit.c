@@ -687,6 +687,12 @@ static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
 	cmd = damon_sysfs_test_cmd(test, "commit");
 	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
+	/* "off" after the kdamond stopped fails with EPERM, as in stock. */
+	f->kdamond.stopped = true;
+	cmd = damon_sysfs_test_cmd(test, "off");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EPERM);
+	cmd = damon_sysfs_test_cmd(test, "update_schemes_stats");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_EXPECT_EQ(test, nr, 6);
 	KUNIT_EXPECT_NULL(test, f->kdamond.damon_ctx);
