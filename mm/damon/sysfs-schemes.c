@@ -588,6 +588,12 @@ static int damon_sysfs_update_stats(struct damon_ctx *ctx,
 	return damon_sysfs_schemes_request(ctx, damon_sysfs_stats_fn, schemes);
 }
 
+/* Whether @q limits its scheme by size, by time or by goals. */
+static bool damon_sysfs_quota_set(const struct damos_quota *q)
+{
+	return q->ms || q->sz || !list_empty(&q->goals);
+}
+
 static int damon_sysfs_esz_fn(struct damon_ctx *ctx, void *arg)
 {
 	struct damon_sysfs_scheme *dir;
@@ -598,9 +604,9 @@ static int damon_sysfs_esz_fn(struct damon_ctx *ctx, void *arg)
 		dir = damon_sysfs_nth_scheme(arg, i++);
 		if (!dir)
 			break;
-		/* As for "bytes", 0 means that nothing limits the scheme. */
+		/* As for "bytes", 0 means that no quota is set. */
 		WRITE_ONCE(dir->quotas->effective_bytes,
-			   s->quota.esz == ULONG_MAX ? 0 : s->quota.esz);
+			   damon_sysfs_quota_set(&s->quota) ? s->quota.esz : 0);
 	}
 	return 0;
 }
