@@ -467,6 +467,11 @@ struct damos {
 	struct list_head list;
 	/* &damon_ctx.passed_sample_intervals at which the scheme is due. */
 	unsigned long next_apply_sis;
+	/*
+	 * Highest &damon_request.walk_seq the scheme has served: it walks
+	 * the requests above it, the next time it is applied.
+	 */
+	unsigned long walk_seq;
 };
 
 #define damon_for_each_scheme(s, ctx) \
@@ -587,18 +592,20 @@ struct damon_attrs {
  * @after_aggregation:	If true, call @fn only once the next aggregation
  *			interval has ended, so that &damon_region.last_nr_accesses
  *			reflects an interval that completed after the request.
- * @walk_fn:		Optional.  If set, the request first waits for the
- *			next time the schemes are applied, and @walk_fn is
- *			called with @arg for every region a scheme tries
- *			then, with the bytes of the region that passed the
- *			scheme's filters: the whole region if the scheme has
- *			no filter the ops apply, otherwise the bytes a
- *			&DAMOS_STAT scheme was applied to, and 0 for other
- *			actions.  @fn is called after that pass.
+ * @walk_fn:		Optional.  If set, the request first waits until
+ *			every active scheme has been applied once, and
+ *			@walk_fn is called with @arg for every region each
+ *			scheme tries in that application, with the bytes of
+ *			the region that passed the scheme's filters: the
+ *			whole region if the scheme has no filter the ops
+ *			apply, otherwise the bytes a &DAMOS_STAT scheme was
+ *			applied to, and 0 for other actions.  @fn is called
+ *			after the last of these applications.
  * @result:		Return value of @fn, set once it has been called.
  * @done:		Private: completed when @fn has been called or dropped.
  * @canceled:		Private: true when @fn was dropped without a call.
  * @list:		Private: link in the context's request queue.
+ * @walk_seq:		Private: orders the walks, see &damos.walk_seq.
  *
  * Filled by the caller of damon_request(), usually on its stack.
  */
@@ -614,6 +621,7 @@ struct damon_request {
 	struct completion done;
 	bool canceled;
 	struct list_head list;
+	unsigned long walk_seq;
 };
 
 /**

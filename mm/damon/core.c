@@ -1439,12 +1439,12 @@ EXPORT_SYMBOL_GPL(damon_select_ops);
  * and change the context, its targets and regions freely.  A request with
  * @req->after_aggregation set is called only after an aggregation interval
  * that ended after it was queued.  A request with @req->walk_fn set waits
- * for the next time the kdamond applies its schemes, however long that
- * takes: @req->walk_fn is called for each region a scheme tries then, and
- * @req->fn right after that pass, so that it sees the statistics the pass
- * left.  If the context has no scheme, it is called at the next safe point
- * without a walk.  If the kdamond ends before calling it, the request is
- * dropped.
+ * until every active scheme has been applied once, however long that takes:
+ * @req->walk_fn is called for each region each scheme tries in that
+ * application, and @req->fn right after the last of them, so that it sees
+ * the statistics they left.  If the context has no active scheme, it is
+ * called at the next safe point without a walk.  If the kdamond ends before
+ * calling it, the request is dropped.
  *
  * Context: Process context; sleeps.  Not from the kdamond of @ctx itself.
  * Return: 0 if @req->fn was called (its return value is in @req->result),
@@ -1489,14 +1489,20 @@ EXPORT_SYMBOL_GPL(damon_request);
 /*
  * Requests taken off ctx->requests by the kdamond: @waiting wait for the end
  * of the current aggregation interval, @ready may run at the next safe
- * point, @walking wait for the next time the schemes are applied.  Only the
- * kdamond touches them.
+ * point, @walking wait until every active scheme has been applied once, in
+ * the order of their &damon_request.walk_seq, the last of which is
+ * @walk_seq.  Only the kdamond touches them.
  */
 struct kdamond_requests {
 	struct list_head waiting;
 	struct list_head ready;
 	struct list_head walking;
+	unsigned long walk_seq;
 };
+
+static void kdamond_walks_done(struct damon_ctx *ctx,
+			       struct list_head *walkers,
+			       struct list_head *ready);
 
 /* After complete() the request may be gone: touch it no more. */
 static void kdamond_call_request(struct damon_ctx *ctx,
@@ -1529,18 +1535,19 @@ static void kdamond_handle_requests(struct damon_ctx *ctx,
 	list_splice_tail_init(&ctx->requests, &queued);
 	spin_unlock(&ctx->request_lock);
 
-	/* A commit may have removed every scheme: nothing to wait for. */
-	if (list_empty(&ctx->schemes))
-		list_splice_tail_init(&q->walking, &q->ready);
+	/* A commit may have removed or deactivated the awaited schemes. */
+	kdamond_walks_done(ctx, &q->walking, &q->ready);
 	list_for_each_entry_safe(req, next, &q->ready, list)
 		kdamond_call_request(ctx, req);
 	list_for_each_entry_safe(req, next, &queued, list) {
-		if (req->walk_fn && !list_empty(&ctx->schemes))
+		if (req->walk_fn && !list_empty(&ctx->schemes)) {
+			req->walk_seq = ++q->walk_seq;
 			list_move_tail(&req->list, &q->walking);
-		else if (req->after_aggregation)
+		} else if (req->after_aggregation) {
 			list_move_tail(&req->list, &q->waiting);
-		else
+		} else {
 			kdamond_call_request(ctx, req);
+		}
 	}
 }
 
@@ -2349,6 +2356,7 @@ static void damos_check_resume_point(struct damon_ctx *ctx, struct damos *s)
 	s->quota.charge_target_from = NULL;
 }
 
+/* Show @r to the walkers that @s has not served yet. */
 static void damos_walk(struct list_head *walkers, struct damon_ctx *ctx,
 		       struct damon_target *t, struct damon_region *r,
 		       struct damos *s, unsigned long sz_filter_passed)
@@ -2357,8 +2365,10 @@ static void damos_walk(struct list_head *walkers, struct damon_ctx *ctx,
 
 	if (!walkers)
 		return;
-	list_for_each_entry(req, walkers, list)
-		req->walk_fn(req->arg, ctx, t, r, s, sz_filter_passed);
+	list_for_each_entry(req, walkers, list) {
+		if (req->walk_seq > s->walk_seq)
+			req->walk_fn(req->arg, ctx, t, r, s, sz_filter_passed);
+	}
 }
 
 /* Context index in the tracepoint: a kdamond has one context. */
@@ -2497,12 +2507,16 @@ static unsigned long damos_apply_sis(struct damon_ctx *ctx, struct damos *s)
  * @ctx:	The context, at the end of an aggregation interval.
  * @walkers:	Requests whose walk_fn sees the tried regions, or NULL.
  *
+ * Each scheme that is applied walks the requests of @walkers it has not
+ * served yet.
+ *
  * Return: true if at least one scheme was applied.
  */
 VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 					    struct list_head *walkers)
 {
 	unsigned long now = ctx->passed_sample_intervals;
+	struct damon_request *last;
 	unsigned int sidx = 0;
 	bool applied = false;
 	struct damos *s;
@@ -2517,11 +2531,43 @@ VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 		if (damos_window_due(ctx, s))
 			damos_new_quota_window(ctx, s);
 		damos_apply_scheme(ctx, s, sidx++, walkers);
+		if (walkers && !list_empty(walkers)) {
+			last = list_last_entry(walkers, struct damon_request,
+					       list);
+			s->walk_seq = last->walk_seq;
+		}
 		applied = true;
 	}
 	return applied;
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_apply_schemes);
+
+/*
+ * kdamond_walks_done() - Move the walks every active scheme has served.
+ * @ctx:	The context.
+ * @walkers:	The walk requests, in the order of their &damon_request.walk_seq.
+ * @ready:	Where the served ones go.
+ *
+ * A walk waits for the schemes that are active; with none, it is done.
+ */
+static void kdamond_walks_done(struct damon_ctx *ctx,
+			       struct list_head *walkers,
+			       struct list_head *ready)
+{
+	unsigned long served = ULONG_MAX;
+	struct damon_request *req, *next;
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx) {
+		if (s->wmarks.activated)
+			served = min(served, s->walk_seq);
+	}
+	list_for_each_entry_safe(req, next, walkers, list) {
+		if (req->walk_seq > served)
+			break;
+		list_move_tail(&req->list, ready);
+	}
+}
 
 /* Free memory of the system, per mille of the total RAM. */
 static unsigned long damos_free_mem_rate(void)
@@ -2642,6 +2688,8 @@ static void kdamond_init_schemes(struct damon_ctx *ctx)
 
 	damon_for_each_scheme(s, ctx) {
 		s->next_apply_sis = 0;
+		/* The kdamond numbers its walks from 1. */
+		s->walk_seq = 0;
 		s->wmarks.next_check = jiffies;
 		/* Start a quota window at the first pass. */
 		s->quota.charged_from = ULONG_MAX;
@@ -2709,6 +2757,7 @@ static int kdamond_fn(void *data)
 	INIT_LIST_HEAD(&q.waiting);
 	INIT_LIST_HEAD(&q.ready);
 	INIT_LIST_HEAD(&q.walking);
+	q.walk_seq = 0;
 	ctx->passed_sample_intervals = 0;
 	ctx->nr_aggregations = 0;
 	ctx->next_aggregation_sis =
@@ -2737,7 +2786,7 @@ static int kdamond_fn(void *data)
 
 		if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis) {
 			if (kdamond_apply_schemes(ctx, &q.walking))
-				list_splice_tail_init(&q.walking, &q.ready);
+				kdamond_walks_done(ctx, &q.walking, &q.ready);
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
 				ctx->passed_sample_intervals +

@@ -766,11 +766,18 @@ static void damos_test_walk(struct kunit *test)
 	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ADDR, true);
 	f->addr_range.start = 0;
 	f->addr_range.end = PG;
+	/* As the kdamond numbers a walk when it takes the request. */
+	req.walk_seq = 1;
 	list_add(&req.list, &walkers);
 	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, &walkers));
 	KUNIT_EXPECT_EQ(test, w.nr, 4U);
 	KUNIT_EXPECT_EQ(test, w.sz, 4 * PG);
 	KUNIT_EXPECT_EQ(test, (unsigned long)w.nr, s->stat.nr_tried);
+	/* A scheme serves a walk once. */
+	KUNIT_EXPECT_EQ(test, s->walk_seq, 1UL);
+	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, &walkers));
+	KUNIT_EXPECT_EQ(test, w.nr, 4U);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 8UL);
 }
 
 /* === with a running kdamond === */
