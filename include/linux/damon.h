@@ -443,7 +443,9 @@ struct damos_stat {
  * @filters:		The &struct damos_filter list that keeps memory of the
  *			selected regions out of the action.
  * @apply_interval_us:	How often the scheme is applied, in microseconds; 0
- *			for every aggregation interval.
+ *			for the end of every aggregation interval.  A shorter
+ *			interval than the aggregation interval is fine: see
+ *			damon_nr_accesses_now().
  * @wmarks:		When the scheme is active.
  * @quota:		How much the scheme may do.
  * @stat:		What the scheme has done.
@@ -465,7 +467,10 @@ struct damos {
 /* private: */
 	/* Link in &damon_ctx.schemes. */
 	struct list_head list;
-	/* &damon_ctx.passed_sample_intervals at which the scheme is due. */
+	/*
+	 * &damon_ctx.passed_sample_intervals at which the scheme is due, if
+	 * it has an apply interval.
+	 */
 	unsigned long next_apply_sis;
 	/*
 	 * Highest &damon_request.walk_seq the scheme has served: it walks
@@ -682,6 +687,8 @@ struct damon_ctx *damon_new_ctx(void);
 void damon_destroy_ctx(struct damon_ctx *ctx);
 int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
 unsigned int damon_max_nr_accesses(const struct damon_attrs *attrs);
+unsigned int damon_nr_accesses_now(const struct damon_ctx *ctx,
+				   const struct damon_region *r);
 int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
 
 int damon_register_ops(struct damon_operations *ops);

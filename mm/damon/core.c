@@ -90,6 +90,22 @@ static bool damon_in_kdamond(struct damon_ctx *ctx)
 	return READ_ONCE(ctx->kdamond) == current;
 }
 
+/* An interval of @attrs, in sampling intervals: at least 1. */
+static unsigned long damon_interval_sis(const struct damon_attrs *attrs,
+					unsigned long interval)
+{
+	return max(interval / attrs->sample_interval, 1UL);
+}
+
+/*
+ * The sampling interval count @sis after @now, saturated: a deadline past
+ * ULONG_MAX is never reached.
+ */
+static unsigned long damon_sis_after(unsigned long now, unsigned long sis)
+{
+	return now + min(sis, ULONG_MAX - now);
+}
+
 /* === regions and targets === */
 
 /*
@@ -909,6 +925,19 @@ static int damos_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
 	return 0;
 }
 
+/*
+ * Schedule the next application of @s one apply interval from now, with the
+ * intervals of @attrs.  Schemes without an apply interval follow the
+ * aggregation intervals instead.
+ */
+static void damos_arm(struct damon_ctx *ctx, const struct damon_attrs *attrs,
+		      struct damos *s)
+{
+	unsigned long sis = damon_interval_sis(attrs, s->apply_interval_us);
+
+	s->next_apply_sis = damon_sis_after(ctx->passed_sample_intervals, sis);
+}
+
 /* Give @dst the parameters of @src, keeping its runtime state. */
 static void damos_commit_params(struct damos *dst, struct damos *src)
 {
@@ -1075,6 +1104,43 @@ unsigned int damon_max_nr_accesses(const struct damon_attrs *attrs)
 }
 EXPORT_SYMBOL_GPL(damon_max_nr_accesses);
 
+/**
+ * damon_nr_accesses_now() - Access count of a region over the last
+ * aggregation interval's worth of samples, at any time.
+ * @ctx:	The context of the region.
+ * @r:		The region.
+ *
+ * &damon_region.nr_accesses counts the samples of the current aggregation
+ * interval only, so in the middle of one it is short of what it will be at
+ * its end.  This is the moving sum of the last W samples, W being
+ * damon_max_nr_accesses(): the accessed samples of the current interval so
+ * far, plus the share of &damon_region.last_nr_accesses that falls on the
+ * samples still to come, as if the previous interval's accesses were spread
+ * evenly over it.  It is &damon_region.nr_accesses at the end of an
+ * aggregation interval and &damon_region.last_nr_accesses right after one.
+ * Schemes applied in the middle of an aggregation interval match and rank
+ * regions with it.
+ *
+ * Context: The kdamond of @ctx, or the owner of @ctx while it does not run.
+ * Return: The count, at most W unless &damon_region.nr_accesses is already
+ * more.
+ */
+unsigned int damon_nr_accesses_now(const struct damon_ctx *ctx,
+				   const struct damon_region *r)
+{
+	unsigned int window = damon_max_nr_accesses(&ctx->attrs);
+	unsigned long left = 0;
+	u64 sum;
+
+	if (ctx->next_aggregation_sis > ctx->passed_sample_intervals)
+		left = min_t(unsigned long, ctx->next_aggregation_sis -
+			     ctx->passed_sample_intervals, window);
+	sum = r->nr_accesses + div_u64((u64)r->last_nr_accesses * left +
+				       window / 2, window);
+	return max_t(u64, min_t(u64, sum, window), r->nr_accesses);
+}
+EXPORT_SYMBOL_GPL(damon_nr_accesses_now);
+
 static int damon_check_attrs(const struct damon_attrs *attrs)
 {
 	if (attrs->min_nr_regions < 3 ||
@@ -1084,13 +1150,6 @@ static int damon_check_attrs(const struct damon_attrs *attrs)
 	    attrs->sample_interval > attrs->aggr_interval)
 		return -EINVAL;
 	return 0;
-}
-
-/* An interval of @attrs, in sampling intervals: at least 1. */
-static unsigned long damon_interval_sis(const struct damon_attrs *attrs,
-					unsigned long interval)
-{
-	return max(interval / attrs->sample_interval, 1UL);
 }
 
 static unsigned int damon_rescale(unsigned int v, unsigned long mul,
@@ -2068,17 +2127,20 @@ EXPORT_SYMBOL_IF_KUNIT(kdamond_aggregate);
 #define DAMOS_GOAL_INIT_SZ	(1024UL * 1024)
 
 /*
- * damos_pattern_match() - Tell whether @r matches the access pattern of @s.
+ * damos_pattern_match() - Tell whether @r matches the access pattern of @s,
+ * with the access count of damon_nr_accesses_now().
  */
-VISIBLE_IF_KUNIT bool damos_pattern_match(const struct damos *s,
+VISIBLE_IF_KUNIT bool damos_pattern_match(const struct damon_ctx *ctx,
+					  const struct damos *s,
 					  const struct damon_region *r)
 {
 	const struct damos_access_pattern *p = &s->pattern;
 	unsigned long sz = r->ar.end - r->ar.start;
+	unsigned int nr_accesses = damon_nr_accesses_now(ctx, r);
 
 	return sz >= p->min_sz_region && sz <= p->max_sz_region &&
-		r->nr_accesses >= p->min_nr_accesses &&
-		r->nr_accesses <= p->max_nr_accesses &&
+		nr_accesses >= p->min_nr_accesses &&
+		nr_accesses <= p->max_nr_accesses &&
 		r->age >= p->min_age_region && r->age <= p->max_age_region;
 }
 EXPORT_SYMBOL_IF_KUNIT(damos_pattern_match);
@@ -2187,7 +2249,7 @@ VISIBLE_IF_KUNIT void damos_set_min_score(struct damon_ctx *ctx,
 		return;
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
-			if (!damos_pattern_match(s, r))
+			if (!damos_pattern_match(ctx, s, r))
 				continue;
 			hist[damos_region_score(ctx, t, r, s)] +=
 				damon_sz_region(r);
@@ -2430,7 +2492,7 @@ static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
 
 		if (damos_core_filter_out(t, tidx, r, s))
 			continue;
-		if (!damos_pattern_match(s, r))
+		if (!damos_pattern_match(ctx, s, r))
 			continue;
 		if (!limited) {
 			damos_apply_region(ctx, t, tidx, r, s, sidx, walkers);
@@ -2495,27 +2557,30 @@ static void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
 	}
 }
 
-static unsigned long damos_apply_sis(struct damon_ctx *ctx, struct damos *s)
+/* Whether @s is due: at the end of an aggregation interval or its own. */
+static bool damos_due(struct damon_ctx *ctx, struct damos *s)
 {
+	unsigned long now = ctx->passed_sample_intervals;
+
 	if (!s->apply_interval_us)
-		return 0;
-	return damon_interval_sis(&ctx->attrs, s->apply_interval_us);
+		return now >= ctx->next_aggregation_sis;
+	return now >= s->next_apply_sis;
 }
 
 /*
  * kdamond_apply_schemes() - Apply the schemes that are active and due.
- * @ctx:	The context, at the end of an aggregation interval.
+ * @ctx:	The context, after a sampling interval.
  * @walkers:	Requests whose walk_fn sees the tried regions, or NULL.
  *
- * Each scheme that is applied walks the requests of @walkers it has not
- * served yet.
+ * Called after every sampling interval, before the end of an aggregation
+ * interval is handled.  Each scheme that is due walks the requests of
+ * @walkers it has not served yet.
  *
  * Return: true if at least one scheme was applied.
  */
 VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 					    struct list_head *walkers)
 {
-	unsigned long now = ctx->passed_sample_intervals;
 	struct damon_request *last;
 	unsigned int sidx = 0;
 	bool applied = false;
@@ -2523,11 +2588,12 @@ VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 
 	damon_assert_owner(ctx);
 	damon_for_each_scheme(s, ctx) {
-		if (!s->wmarks.activated || now < s->next_apply_sis) {
+		if (!s->wmarks.activated || !damos_due(ctx, s)) {
 			sidx++;
 			continue;
 		}
-		s->next_apply_sis = now + damos_apply_sis(ctx, s);
+		if (s->apply_interval_us)
+			damos_arm(ctx, &ctx->attrs, s);
 		if (damos_window_due(ctx, s))
 			damos_new_quota_window(ctx, s);
 		damos_apply_scheme(ctx, s, sidx++, walkers);
@@ -2687,7 +2753,7 @@ static void kdamond_init_schemes(struct damon_ctx *ctx)
 	struct damos *s;
 
 	damon_for_each_scheme(s, ctx) {
-		s->next_apply_sis = 0;
+		damos_arm(ctx, &ctx->attrs, s);
 		/* The kdamond numbers its walks from 1. */
 		s->walk_seq = 0;
 		s->wmarks.next_check = jiffies;
@@ -2784,9 +2850,9 @@ static int kdamond_fn(void *data)
 			max_nr_accesses = ctx->ops.check_accesses(ctx);
 		ctx->passed_sample_intervals++;
 
+		if (kdamond_apply_schemes(ctx, &q.walking))
+			kdamond_walks_done(ctx, &q.walking, &q.ready);
 		if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis) {
-			if (kdamond_apply_schemes(ctx, &q.walking))
-				kdamond_walks_done(ctx, &q.walking, &q.ready);
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
 				ctx->passed_sample_intervals +

@@ -725,7 +725,7 @@ static void damon_sysfs_tried_walk_fn(void *arg, struct damon_ctx *ctx,
 		return;
 	region = container_of(kobj, struct damon_sysfs_tried_region, kobj);
 	region->ar = r->ar;
-	region->nr_accesses = r->nr_accesses;
+	region->nr_accesses = damon_nr_accesses_now(ctx, r);
 	region->age = r->age;
 	list_add_tail(&region->list, &tried->regions);
 	tried->nr++;

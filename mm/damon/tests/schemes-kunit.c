@@ -339,6 +339,7 @@ static void damos_test_pattern_match(struct kunit *test)
 		.min_nr_accesses = 3, .max_nr_accesses = 5,
 		.min_age_region = 1, .max_age_region = 2,
 	};
+	struct damon_ctx *ctx = damos_test_ctx(test);
 	struct damos_quota quota = {};
 	struct damos_watermarks wm = {};
 	struct damon_region *r;
@@ -354,25 +355,25 @@ static void damos_test_pattern_match(struct kunit *test)
 	}
 	r->nr_accesses = 3;
 	r->age = 1;
-	KUNIT_EXPECT_TRUE(test, damos_pattern_match(s, r));	/* all mins */
+	KUNIT_EXPECT_TRUE(test, damos_pattern_match(ctx, s, r));	/* all mins */
 	r->ar.end = 4 * PG;
 	r->nr_accesses = 5;
 	r->age = 2;
-	KUNIT_EXPECT_TRUE(test, damos_pattern_match(s, r));	/* all maxs */
+	KUNIT_EXPECT_TRUE(test, damos_pattern_match(ctx, s, r));	/* all maxs */
 	r->ar.end = 5 * PG;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->ar.end = PG;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->ar.end = 3 * PG;
 	r->nr_accesses = 6;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->nr_accesses = 2;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->nr_accesses = 4;
 	r->age = 0;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->age = 3;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	kfree(r);
 	damon_destroy_scheme(s);
 }
@@ -735,6 +736,56 @@ static void damos_test_apply_interval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, every->stat.nr_tried, 7UL);
 }
 
+/*
+ * In the middle of an aggregation interval the access count is the moving
+ * sum of damon_nr_accesses_now(), with which schemes whose apply interval is
+ * shorter than the aggregation interval match regions.
+ */
+static void damos_test_apply_mid_interval(struct kunit *test)
+{
+	static const struct damos_access_pattern busy = {
+		.max_sz_region = ULONG_MAX,
+		.min_nr_accesses = 15, .max_nr_accesses = UINT_MAX,
+		.max_age_region = UINT_MAX,
+	};
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_target *t = damos_test_target(test, ctx, 1, 4);
+	struct damos *every = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos *fast = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos *hot = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damon_region *r = damon_first_region(t);
+	unsigned int i;
+
+	/* 5 ms samples, 100 ms aggregations: 20 samples per aggregation. */
+	ctx->next_aggregation_sis = 20;
+	r->last_nr_accesses = 20;
+	r->nr_accesses = 0;
+	/* Accessed at every sample last time, at none so far now. */
+	ctx->passed_sample_intervals = 5;
+	KUNIT_EXPECT_EQ(test, damon_nr_accesses_now(ctx, r), 15U);
+	r->nr_accesses = 3;
+	KUNIT_EXPECT_EQ(test, damon_nr_accesses_now(ctx, r), 18U);
+	ctx->passed_sample_intervals = 20;
+	KUNIT_EXPECT_EQ(test, damon_nr_accesses_now(ctx, r), 3U);
+	r->nr_accesses = 0;
+
+	/* Every 10 ms, that is every other sample, from the second one. */
+	fast->apply_interval_us = 10 * USEC_PER_MSEC;
+	fast->next_apply_sis = 2;
+	hot->apply_interval_us = 10 * USEC_PER_MSEC;
+	hot->next_apply_sis = 2;
+	hot->pattern = busy;
+	for (i = 1; i <= 20; i++) {
+		ctx->passed_sample_intervals = i;
+		kdamond_apply_schemes(ctx, NULL);
+	}
+	KUNIT_EXPECT_EQ(test, every->stat.nr_tried, 1UL);
+	KUNIT_EXPECT_EQ(test, fast->stat.nr_tried, 10UL);
+	/* 20 - i is 15 or more up to sample 5: applied at 2 and 4. */
+	KUNIT_EXPECT_EQ(test, hot->stat.nr_tried, 2UL);
+	KUNIT_EXPECT_EQ(test, fast->next_apply_sis, 22UL);
+}
+
 struct damos_test_walk {
 	unsigned int nr;
 	unsigned long sz;
@@ -943,6 +994,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_goal_feedback),
 	KUNIT_CASE(damos_test_wmarks),
 	KUNIT_CASE(damos_test_apply_interval),
+	KUNIT_CASE(damos_test_apply_mid_interval),
 	KUNIT_CASE(damos_test_walk),
 	KUNIT_CASE(damos_test_request_walk),
 	KUNIT_CASE(damos_test_idle),
