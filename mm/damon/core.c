@@ -938,9 +938,24 @@ static void damos_arm(struct damon_ctx *ctx, const struct damon_attrs *attrs,
 	s->next_apply_sis = damon_sis_after(ctx->passed_sample_intervals, sis);
 }
 
-/* Give @dst the parameters of @src, keeping its runtime state. */
+/*
+ * Give @dst the parameters of @src, keeping its runtime state, except that a
+ * quota that changed starts a new window at the next application, and
+ * watermarks that changed are checked at the next opportunity: a stale
+ * window or check could otherwise hold the old setting for as long as the
+ * old reset or check interval, which may be very long.
+ */
 static void damos_commit_params(struct damos *dst, struct damos *src)
 {
+	if (dst->quota.reset_interval != src->quota.reset_interval ||
+	    dst->quota.ms != src->quota.ms || dst->quota.sz != src->quota.sz)
+		dst->quota.charged_from = ULONG_MAX;
+	if (dst->wmarks.metric != src->wmarks.metric ||
+	    dst->wmarks.interval != src->wmarks.interval ||
+	    dst->wmarks.high != src->wmarks.high ||
+	    dst->wmarks.mid != src->wmarks.mid ||
+	    dst->wmarks.low != src->wmarks.low)
+		dst->wmarks.next_check = jiffies;
 	dst->pattern = src->pattern;
 	dst->action = src->action;
 	dst->apply_interval_us = src->apply_interval_us;
@@ -962,12 +977,15 @@ static void damos_commit_params(struct damos *dst, struct damos *src)
 
 /*
  * Commit the schemes prepared by damos_commit_prepare(): cannot fail.
- * Frees @cs.
+ * Frees @cs.  In the kdamond, a scheme that is new or whose apply interval
+ * changed gets its next application one apply interval from now, with the
+ * intervals of @src.
  */
 static void damos_commit_apply(struct damon_ctx *dst,
 			       struct damos_commit_scheme *cs, unsigned int nr,
 			       struct damon_ctx *src)
 {
+	bool running = damon_in_kdamond(dst);
 	struct damos *ds, *next, *ss;
 	unsigned int i = 0;
 
@@ -979,6 +997,10 @@ static void damos_commit_apply(struct damon_ctx *dst,
 		if (i >= nr) {
 			damon_destroy_scheme(ds);
 			continue;
+		}
+		if (running && ds->apply_interval_us != ss->apply_interval_us) {
+			ds->apply_interval_us = ss->apply_interval_us;
+			damos_arm(dst, &src->attrs, ds);
 		}
 		damos_commit_params(ds, ss);
 		damos_for_each_filter_safe(f, fnext, ds)
@@ -995,6 +1017,8 @@ static void damos_commit_apply(struct damon_ctx *dst,
 
 		list_splice_tail_init(&cs[i].filters, &fresh->filters);
 		list_splice_tail_init(&cs[i].goals, &fresh->quota.goals);
+		if (running)
+			damos_arm(dst, &src->attrs, fresh);
 		damon_add_scheme(dst, fresh);
 		cs[i].fresh = NULL;
 	}
@@ -1189,16 +1213,33 @@ static void kdamond_rescale_results(struct damon_ctx *ctx,
 	}
 }
 
-/* Apply valid @attrs; the caller owns @ctx. */
+/*
+ * Apply valid @attrs; the caller owns @ctx.  In the kdamond, an interval
+ * that changed restarts from now, and so does every scheme's apply interval
+ * when the sampling or aggregation interval changed.
+ */
 static void __damon_set_attrs(struct damon_ctx *ctx,
 			      const struct damon_attrs *attrs)
 {
+	unsigned long now = ctx->passed_sample_intervals, aggr, update;
+	const struct damon_attrs *old = &ctx->attrs;
+	bool resample = attrs->sample_interval != old->sample_interval ||
+		attrs->aggr_interval != old->aggr_interval;
+	struct damos *s;
+
 	if (damon_in_kdamond(ctx)) {
 		kdamond_rescale_results(ctx, attrs);
-		ctx->next_aggregation_sis = ctx->passed_sample_intervals +
-			damon_interval_sis(attrs, attrs->aggr_interval);
-		ctx->next_ops_update_sis = ctx->passed_sample_intervals +
-			damon_interval_sis(attrs, attrs->ops_update_interval);
+		aggr = damon_interval_sis(attrs, attrs->aggr_interval);
+		update = damon_interval_sis(attrs, attrs->ops_update_interval);
+		if (resample)
+			ctx->next_aggregation_sis = damon_sis_after(now, aggr);
+		if (resample ||
+		    attrs->ops_update_interval != old->ops_update_interval)
+			ctx->next_ops_update_sis = damon_sis_after(now, update);
+		if (resample) {
+			damon_for_each_scheme(s, ctx)
+				damos_arm(ctx, attrs, s);
+		}
 	}
 	ctx->attrs = *attrs;
 }
@@ -1210,8 +1251,10 @@ static void __damon_set_attrs(struct damon_ctx *ctx,
  *
  * On a running context the monitoring results are converted to the new
  * attributes: access counts are scaled to the new maximum of
- * &damon_region.nr_accesses, ages to the new aggregation interval, and the
- * current aggregation and ops update intervals restart.
+ * &damon_region.nr_accesses, ages to the new aggregation interval.  The
+ * current aggregation and ops update intervals restart if their length
+ * changed, and so does the apply interval of every scheme if the sampling
+ * or aggregation interval changed.
  *
  * Context: Process context.  On a running context, only from a function run
  * by damon_request().
@@ -1330,9 +1373,13 @@ static int damon_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
  * of its @src counterpart (access pattern, action, intervals, target node,
  * quota and watermark parameters; its filters and quota goals are replaced
  * by copies of those of @src) but keeps its runtime state: statistics,
- * quota charge and effective quota, activation.  Extra schemes of @dst are
- * destroyed and extra schemes of @src are copied.  On error @dst is left
- * unchanged.
+ * quota charge and effective quota, activation.  A scheme whose quota
+ * changed starts a new quota window at its next application, and one whose
+ * watermarks changed checks them at once.  Extra schemes of @dst are
+ * destroyed and extra schemes of @src are copied.  On a running @dst, a new
+ * scheme, a scheme whose apply interval changed, and every scheme if the
+ * sampling or aggregation interval changed, are next applied one apply
+ * interval after the commit.  On error @dst is left unchanged.
  *
  * Context: Process context; may sleep.  On a running @dst, only from a
  * function run by damon_request() on @dst.

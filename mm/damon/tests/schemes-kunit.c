@@ -290,6 +290,7 @@ static void damos_test_commit(struct kunit *test)
 	ds->stat.sz_applied = 11;
 	ds->quota.charged_sz = 5;
 	ds->quota.esz = 13;
+	ds->quota.charged_from = 3;
 
 	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
 	/* The first scheme is kept, with new parameters and old state. */
@@ -304,6 +305,11 @@ static void damos_test_commit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ds->stat.sz_applied, 11UL);
 	KUNIT_EXPECT_EQ(test, ds->quota.charged_sz, 5UL);
 	KUNIT_EXPECT_EQ(test, ds->quota.esz, 13UL);
+	/* Its size quota changed: a new window starts at the next pass. */
+	KUNIT_EXPECT_EQ(test, ds->quota.charged_from, ULONG_MAX);
+	ds->quota.charged_from = 3;
+	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
+	KUNIT_EXPECT_EQ(test, ds->quota.charged_from, 3UL);
 	/* Filters and goals are replaced by copies. */
 	KUNIT_ASSERT_TRUE(test, list_is_singular(&ds->filters));
 	f = list_first_entry(&ds->filters, struct damos_filter, list);
@@ -899,6 +905,87 @@ static void damos_test_request_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.nr_tried % 4, 0UL);
 }
 
+struct damos_test_rearm {
+	struct damon_ctx *src;
+	unsigned long now, next_before, next_after;
+	unsigned long fresh_next;
+	int err;
+};
+
+/* Commit @arg's source in the kdamond and see when the scheme is due. */
+static int damos_test_rearm_fn(struct damon_ctx *ctx, void *arg)
+{
+	struct damos_test_rearm *r = arg;
+	struct damos *s = list_first_entry(&ctx->schemes, struct damos, list);
+
+	r->now = ctx->passed_sample_intervals;
+	r->next_before = s->next_apply_sis;
+	r->err = damon_commit_ctx(ctx, r->src);
+	r->next_after = s->next_apply_sis;
+	r->fresh_next = list_last_entry(&ctx->schemes, struct damos,
+					list)->next_apply_sis;
+	return 0;
+}
+
+static void damos_test_rearm_commit(struct kunit *test, struct damon_ctx *ctx,
+				    struct damos_test_rearm *r)
+{
+	struct damon_request req = {
+		.fn = damos_test_rearm_fn,
+		.arg = r,
+	};
+
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_ASSERT_EQ(test, r->err, 0);
+}
+
+/*
+ * A commit that changes the apply interval of a scheme, or the sampling or
+ * aggregation interval, makes the scheme due one new apply interval later;
+ * one that changes neither leaves it alone.  A new scheme is due one apply
+ * interval after the commit.
+ */
+static void damos_test_commit_rearm(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_ctx *src = damos_test_ctx(test);
+	struct damos_test_rearm r = { .src = src };
+	struct damon_target *t;
+	struct damos *s, *ss;
+
+	damos_test_target(test, ctx, 1, 4);
+	s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	s->apply_interval_us = 3600 * USEC_PER_SEC;
+	damos_test_start(test, ctx);
+
+	/* The source: the same target and attributes, apply every 10 ms. */
+	t = damon_new_target();
+	if (!t)
+		kunit_skip(test, "out of memory");
+	damon_add_target(src, t);
+	src->attrs = ctx->attrs;
+	ss = damos_test_scheme(test, src, DAMOS_STAT, 0);
+	ss->apply_interval_us = 10 * USEC_PER_MSEC;
+	damos_test_rearm_commit(test, ctx, &r);
+	/* 1 ms samples: due 10 samples after the commit, not in an hour. */
+	KUNIT_EXPECT_EQ(test, r.next_after, r.now + 10);
+
+	/* Nothing changed: the next application stays where it was. */
+	damos_test_rearm_commit(test, ctx, &r);
+	KUNIT_EXPECT_EQ(test, r.next_after, r.next_before);
+
+	/* A new aggregation interval: due one apply interval from now. */
+	src->attrs.aggr_interval *= 2;
+	damos_test_rearm_commit(test, ctx, &r);
+	KUNIT_EXPECT_EQ(test, r.next_after, r.now + 10);
+
+	/* A new scheme: due one apply interval after it arrives. */
+	ss = damos_test_scheme(test, src, DAMOS_STAT, 0);
+	ss->apply_interval_us = 7 * USEC_PER_MSEC;
+	damos_test_rearm_commit(test, ctx, &r);
+	KUNIT_EXPECT_EQ(test, r.fresh_next, r.now + 7);
+}
+
 static unsigned int damos_test_nr_prepares;
 
 static void damos_test_count_prepare(struct damon_ctx *ctx)
@@ -997,6 +1084,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_apply_mid_interval),
 	KUNIT_CASE(damos_test_walk),
 	KUNIT_CASE(damos_test_request_walk),
+	KUNIT_CASE(damos_test_commit_rearm),
 	KUNIT_CASE(damos_test_idle),
 	KUNIT_CASE(damos_test_idle_walk),
 	{}
