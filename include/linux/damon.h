@@ -406,8 +406,10 @@ struct damos_quota {
 	unsigned long charged_from;
 	/* ... bytes charged so far, ... */
 	unsigned long charged_sz;
-	/* ... and the lowest score it still serves. */
+	/* ... the lowest score it still serves, ... */
 	unsigned int min_score;
+	/* ... and whether it ran out, counted in &damos_stat.qt_exceeds. */
+	bool ran_out;
 	/* Where the last window ran out, to resume from there. */
 	struct damon_target *charge_target_from;
 	unsigned long charge_addr_from;
@@ -424,7 +426,9 @@ struct damos_quota {
  * @sz_tried:	Their total size, in bytes.
  * @nr_applied:	Regions the action was applied to, at least in part.
  * @sz_applied:	Bytes the action was applied to.
- * @qt_exceeds:	Times the scheme stopped short because its quota ran out.
+ * @qt_exceeds:	Quota windows that ran out: in which the bytes the scheme
+ *		was applied to reached its effective quota.  Each window
+ *		counts once.
  *
  * Written by the kdamond only.
  */

@@ -2415,6 +2415,7 @@ VISIBLE_IF_KUNIT void damos_new_quota_window(struct damon_ctx *ctx,
 
 	q->charged_sz = 0;
 	q->charged_from = ctx->passed_sample_intervals;
+	q->ran_out = false;
 	if (q->ms)
 		esz = min(esz, damos_time_quota_sz(q));
 	if (q->sz)
@@ -2522,6 +2523,23 @@ static void damos_apply_region(struct damon_ctx *ctx, struct damon_target *t,
 	}
 }
 
+/* Bytes the current window of @q may still charge, in whole pages. */
+static unsigned long damos_quota_left(const struct damos_quota *q)
+{
+	unsigned long left = q->esz > q->charged_sz ? q->esz - q->charged_sz : 0;
+
+	return ALIGN_DOWN(left, DAMON_MIN_REGION);
+}
+
+/* The current quota window of @s ran out: count it, once. */
+static void damos_quota_run_out(struct damos *s)
+{
+	if (s->quota.ran_out)
+		return;
+	s->quota.ran_out = true;
+	s->stat.qt_exceeds++;
+}
+
 /*
  * Apply @s to the regions of @t from @r on.  Returns false if the quota
  * stopped it.
@@ -2545,12 +2563,11 @@ static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
 			damos_apply_region(ctx, t, tidx, r, s, sidx, walkers);
 			continue;
 		}
-		left = q->esz > q->charged_sz ? q->esz - q->charged_sz : 0;
-		left = ALIGN_DOWN(left, DAMON_MIN_REGION);
+		left = damos_quota_left(q);
 		if (!left) {
 			q->charge_target_from = t;
 			q->charge_addr_from = r->ar.start;
-			s->stat.qt_exceeds++;
+			damos_quota_run_out(s);
 			return false;
 		}
 		if (damos_region_score(ctx, t, r, s) < q->min_score)
@@ -2559,6 +2576,8 @@ static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
 		    damon_split_region_at(t, r, left))
 			continue;
 		damos_apply_region(ctx, t, tidx, r, s, sidx, walkers);
+		if (!damos_quota_left(q))
+			damos_quota_run_out(s);
 	}
 	return true;
 }

@@ -543,6 +543,32 @@ static void damos_test_quota_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damos_fake.starts[2], 2 * PG);
 }
 
+/* qt_exceeds counts the windows that ran out, each once. */
+static void damos_test_qt_exceeds(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, PG / 2);
+	struct damos *exact = damos_test_scheme(test, ctx, DAMOS_PAGEOUT,
+						2 * PG);
+
+	damos_test_target(test, ctx, 2, 1);
+	/* A window every 60 samples, a pass every 20. */
+	s->quota.reset_interval = 300;
+	exact->quota.reset_interval = 300;
+	/* Less than a page: every pass of the window stops at once. */
+	damos_test_pass(ctx, NULL);
+	damos_test_pass(ctx, NULL);
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_applied, 0UL);
+	KUNIT_EXPECT_EQ(test, s->stat.qt_exceeds, 1UL);
+	/* Used up by the last region: the window ran out all the same. */
+	KUNIT_EXPECT_EQ(test, exact->stat.sz_applied, 2 * PG);
+	KUNIT_EXPECT_EQ(test, exact->stat.qt_exceeds, 1UL);
+	damos_test_pass(ctx, NULL);	/* a new window */
+	KUNIT_EXPECT_EQ(test, s->stat.qt_exceeds, 2UL);
+	KUNIT_EXPECT_EQ(test, exact->stat.qt_exceeds, 2UL);
+}
+
 /*
  * Quota values up to ULONG_MAX are fine: what cannot be computed saturates,
  * and the time quota of ULONG_MAX ms allows everything.
@@ -1074,6 +1100,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_filters_in_order),
 	KUNIT_CASE(damos_test_quota_resumes),
 	KUNIT_CASE(damos_test_quota_window),
+	KUNIT_CASE(damos_test_qt_exceeds),
 	KUNIT_CASE(damos_test_quota_saturate),
 	KUNIT_CASE(damos_test_quota_split),
 	KUNIT_CASE(damos_test_min_score),
