@@ -377,9 +377,9 @@ static int damon_sysfs_add_filter(struct damos *s,
 						   &filter->memcg_id);
 		break;
 	case DAMOS_FILTER_TYPE_ADDR:
+		/* An empty range matches no memory. */
 		filter->addr_range.start = READ_ONCE(dir->range.start);
 		filter->addr_range.end = READ_ONCE(dir->range.end);
-		/* An empty range matches no memory. */
 		break;
 	case DAMOS_FILTER_TYPE_TARGET:
 		filter->target_idx = READ_ONCE(dir->target_idx);
@@ -394,25 +394,40 @@ static int damon_sysfs_add_filter(struct damos *s,
 	return err;
 }
 
-/* Give @s the quota goals and the filters of its directory. */
-static int damon_sysfs_add_goals_filters(struct damos *s,
-					 struct damon_sysfs_scheme *dir)
+/*
+ * Append the goals of the quotas/goals/ directory of @dir to @goals.  On
+ * failure, those already appended stay for the caller to free.
+ */
+static int damon_sysfs_build_goals(struct damon_sysfs_scheme *dir,
+				   struct list_head *goals)
 {
-	struct damon_sysfs_array *goals = dir->quotas->goals;
-	struct damon_sysfs_array *filters = dir->filters;
+	struct damon_sysfs_array *arr = dir->quotas->goals;
 	struct damos_quota_goal *goal, *sys_goal;
-	int i, err;
+	int i;
 
-	for (i = 0; i < goals->nr; i++) {
-		sys_goal = &damon_sysfs_item(goals, i,
+	for (i = 0; i < arr->nr; i++) {
+		sys_goal = &damon_sysfs_item(arr, i,
 					     struct damon_sysfs_quota_goal)->goal;
 		goal = damos_new_quota_goal(READ_ONCE(sys_goal->metric),
 					    READ_ONCE(sys_goal->target_value));
 		if (!goal)
 			return -ENOMEM;
 		goal->current_value = READ_ONCE(sys_goal->current_value);
-		damos_add_quota_goal(&s->quota, goal);
+		list_add_tail(&goal->list, goals);
 	}
+	return 0;
+}
+
+/* Give @s the quota goals and the filters of its directory. */
+static int damon_sysfs_add_goals_filters(struct damos *s,
+					 struct damon_sysfs_scheme *dir)
+{
+	struct damon_sysfs_array *filters = dir->filters;
+	int i, err;
+
+	err = damon_sysfs_build_goals(dir, &s->quota.goals);
+	if (err)
+		return err;
 	for (i = 0; i < filters->nr; i++) {
 		err = damon_sysfs_add_filter(s, to_filter(filters->items[i]));
 		if (err)
@@ -547,14 +562,14 @@ int damon_sysfs_add_schemes(struct damon_ctx *ctx,
  * damon_sysfs_lock, so the directories cannot go away meanwhile.
  */
 
-/* Run @fn in the kdamond of @ctx with @schemes, and wait for it. */
+/* Run @fn in the kdamond of @ctx with @arg, and wait for it. */
 static int damon_sysfs_schemes_request(struct damon_ctx *ctx,
 				       int (*fn)(struct damon_ctx *, void *),
-				       struct damon_sysfs_array *schemes)
+				       void *arg)
 {
 	struct damon_request req = {
 		.fn = fn,
-		.arg = schemes,
+		.arg = arg,
 	};
 	int err = damon_request(ctx, &req);
 
@@ -618,49 +633,76 @@ static int damon_sysfs_update_esz(struct damon_ctx *ctx,
 }
 
 /*
- * Copy the target and current values of the goals/<N>/ directories into the
- * goals of the running schemes.  A scheme must have as many goals as its
- * directory; the first pass only checks that, so a failure changes nothing.
+ * The quota goals of each schemes/<N>/ directory, built by the "state"
+ * writer for the kdamond to take: @goals has one list per directory.
+ */
+struct damon_sysfs_goals {
+	struct list_head *goals;
+	int nr;
+};
+
+/*
+ * Give each running scheme the goals built from its directory, in place of
+ * its own.  A goal that keeps its position and its PSI metric keeps
+ * measuring from where the old one was.
  */
 static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damos_quota_goal *goal, *sys_goal;
-	struct damon_sysfs_scheme *dir;
-	struct damon_sysfs_array *goals;
+	struct damos_quota_goal *old, *new, *next;
+	struct damon_sysfs_goals *built = arg;
 	struct damos *s;
-	int pass, i, j;
+	int i = 0;
 
-	for (pass = 0; pass < 2; pass++) {
-		i = 0;
-		damon_for_each_scheme(s, ctx) {
-			dir = damon_sysfs_nth_scheme(arg, i++);
-			if (!dir)
-				break;
-			goals = dir->quotas->goals;
-			j = 0;
-			damos_for_each_quota_goal(goal, &s->quota) {
-				if (j >= goals->nr)
-					return -EINVAL;
-				sys_goal = &damon_sysfs_item(goals, j++,
-						struct damon_sysfs_quota_goal)->goal;
-				if (!pass)
-					continue;
-				goal->target_value =
-					READ_ONCE(sys_goal->target_value);
-				goal->current_value =
-					READ_ONCE(sys_goal->current_value);
+	damon_for_each_scheme(s, ctx) {
+		if (i >= built->nr)
+			break;
+		new = list_first_entry(&built->goals[i], struct damos_quota_goal,
+				       list);
+		damos_for_each_quota_goal_safe(old, next, &s->quota) {
+			if (&new->list != &built->goals[i]) {
+				if (new->metric == old->metric)
+					new->last_psi_total =
+						old->last_psi_total;
+				new = list_next_entry(new, list);
 			}
-			if (j != goals->nr)
-				return -EINVAL;
+			damos_destroy_quota_goal(old);
 		}
+		list_splice_tail_init(&built->goals[i++], &s->quota.goals);
 	}
 	return 0;
 }
 
+/*
+ * commit_schemes_quota_goals: replace the goals of each running scheme by
+ * those of its directory, so that goals can be added, removed or changed.
+ */
 static int damon_sysfs_commit_goals(struct damon_ctx *ctx,
 				    struct damon_sysfs_array *schemes)
 {
-	return damon_sysfs_schemes_request(ctx, damon_sysfs_goals_fn, schemes);
+	struct damon_sysfs_goals built = { .nr = schemes->nr };
+	struct damos_quota_goal *g, *next;
+	int i, err = 0;
+
+	if (!built.nr)
+		return 0;
+	built.goals = kcalloc(built.nr, sizeof(*built.goals), GFP_KERNEL);
+	if (!built.goals)
+		return -ENOMEM;
+	for (i = 0; i < built.nr; i++)
+		INIT_LIST_HEAD(&built.goals[i]);
+	for (i = 0; i < built.nr && !err; i++)
+		err = damon_sysfs_build_goals(damon_sysfs_nth_scheme(schemes, i),
+					      &built.goals[i]);
+	if (!err)
+		err = damon_sysfs_schemes_request(ctx, damon_sysfs_goals_fn,
+						  &built);
+	/* What the kdamond did not take. */
+	for (i = 0; i < built.nr; i++) {
+		list_for_each_entry_safe(g, next, &built.goals[i], list)
+			damos_destroy_quota_goal(g);
+	}
+	kfree(built.goals);
+	return err;
 }
 
 /*

@@ -667,6 +667,129 @@ static void damon_sysfs_test_build_ctx_schemes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 }
 
+/* A running context with two schemes that are never due, and goals. */
+static struct damon_ctx *damon_sysfs_test_goals_ctx(struct kunit *test)
+{
+	struct damos_access_pattern pattern = { .max_sz_region = ULONG_MAX };
+	struct damos_watermarks wm = { .metric = DAMOS_WMARK_NONE };
+	struct damos_quota quota = {};
+	struct damon_attrs attrs;
+	struct damos_quota_goal *g;
+	struct damon_target *t;
+	struct damon_region *r;
+	struct damon_ctx *ctx;
+	struct damos *s;
+	int i;
+
+	ctx = damon_new_ctx();
+	if (!ctx)
+		return NULL;
+	ctx->ops.supported_actions = BIT(DAMOS_STAT);
+	attrs = ctx->attrs;
+	attrs.sample_interval = 1000;
+	attrs.aggr_interval = 5000;
+	t = damon_new_target();
+	r = damon_new_region(0, 4 * PAGE_SIZE);
+	if (damon_set_attrs(ctx, &attrs) || !t || !r)
+		goto fail;
+	damon_add_target(ctx, t);
+	damon_add_region(r, t);
+	t = NULL;
+	r = NULL;
+	for (i = 0; i < 2; i++) {
+		s = damon_new_scheme(&pattern, DAMOS_STAT, 3600 * USEC_PER_SEC,
+				     &quota, &wm, NUMA_NO_NODE);
+		if (!s)
+			goto fail;
+		damon_add_scheme(ctx, s);
+		g = damos_new_quota_goal(i ? DAMOS_QUOTA_USER_INPUT :
+					 DAMOS_QUOTA_SOME_MEM_PSI_US, 5);
+		if (!g)
+			goto fail;
+		g->last_psi_total = 77;
+		damos_add_quota_goal(&s->quota, g);
+	}
+	if (damon_start(&ctx, 1, false))
+		goto fail;
+	return ctx;
+fail:
+	kfree(r);
+	if (t)
+		damon_destroy_target(t);
+	damon_destroy_ctx(ctx);
+	return NULL;
+}
+
+/*
+ * commit_schemes_quota_goals replaces the goal list of each running scheme
+ * by that of its directory: goals can be added, removed and change metric.
+ */
+static void damon_sysfs_test_commit_goals(struct kunit *test)
+{
+	static const struct {
+		enum damos_quota_goal_metric metric;
+		unsigned long target;
+	} want[] = {
+		{ DAMOS_QUOTA_SOME_MEM_PSI_US, 100 },
+		{ DAMOS_QUOTA_USER_INPUT, 200 },
+		{ DAMOS_QUOTA_USER_INPUT, 300 },
+	};
+	struct damon_sysfs_quota_goal goals[ARRAY_SIZE(want)] = {};
+	struct kobject *goal_items[ARRAY_SIZE(want)];
+	struct damon_sysfs_array sys_goals[2] = {
+		{ .items = goal_items, .nr = ARRAY_SIZE(want) },
+		{ .nr = 0 },
+	};
+	struct damon_sysfs_quotas quotas[2] = {
+		{ .goals = &sys_goals[0] }, { .goals = &sys_goals[1] },
+	};
+	struct damon_sysfs_scheme dirs[2] = {
+		{ .quotas = &quotas[0] }, { .quotas = &quotas[1] },
+	};
+	struct kobject *dir_items[2] = { &dirs[0].kobj, &dirs[1].kobj };
+	struct damon_sysfs_array schemes = { .items = dir_items, .nr = 2 };
+	const struct damon_sysfs_cmd *cmd;
+	struct damos_quota_goal *g;
+	struct damon_ctx *ctx;
+	struct damos *s;
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		goals[i].goal.metric = want[i].metric;
+		goals[i].goal.target_value = want[i].target;
+		goals[i].goal.current_value = i;
+		goal_items[i] = &goals[i].kobj;
+	}
+	ctx = damon_sysfs_test_goals_ctx(test);
+	if (!ctx)
+		kunit_skip(test, "cannot start a context");
+	cmd = damon_sysfs_test_cmd(test, "commit_schemes_quota_goals");
+	mutex_lock(&damon_sysfs_lock);
+	err = cmd->run_schemes(ctx, &schemes);
+	mutex_unlock(&damon_sysfs_lock);
+	damon_stop(&ctx, 1);
+	KUNIT_EXPECT_EQ(test, err, 0);
+
+	s = list_first_entry(&ctx->schemes, struct damos, list);
+	i = 0;
+	damos_for_each_quota_goal(g, &s->quota) {
+		if (i < ARRAY_SIZE(want)) {
+			KUNIT_EXPECT_EQ(test, g->metric, want[i].metric);
+			KUNIT_EXPECT_EQ(test, g->target_value, want[i].target);
+			KUNIT_EXPECT_EQ(test, g->current_value, i);
+		}
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(want));
+	/* The PSI goal kept its position and metric: it keeps measuring. */
+	g = list_first_entry(&s->quota.goals, struct damos_quota_goal, list);
+	KUNIT_EXPECT_EQ(test, g->last_psi_total, 77);
+	/* An empty goals/ directory removes the goals of its scheme. */
+	s = list_next_entry(s, list);
+	KUNIT_EXPECT_TRUE(test, list_empty(&s->quota.goals));
+	damon_destroy_ctx(ctx);
+}
+
 static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 {
 	const struct damon_sysfs_cmd *cmd;
@@ -713,6 +836,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_scheme_clamp),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_schemes),
 	KUNIT_CASE(damon_sysfs_test_cmds_not_running),
+	KUNIT_CASE(damon_sysfs_test_commit_goals),
 	{},
 };
 
