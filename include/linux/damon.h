@@ -516,7 +516,7 @@ enum damon_ops_id {
  * @supported_filters:	BIT() of each &enum damos_filter_type the set
  *			applies itself.  A scheme with a filter that neither
  *			the set nor the core applies is refused.
- * @init:	Build the first regions of each target.
+ * @init:	Build the first regions of each target that has none.
  * @cleanup:	Free what @init and @update set up.
  * @target_valid:	Say whether a target can still be monitored (its
  *			process may have exited).

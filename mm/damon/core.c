@@ -1354,6 +1354,18 @@ static int damon_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
 	return 0;
 }
 
+/* Whether a target of @ctx has no region, as a new target of vaddr. */
+static bool damon_any_target_empty(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx) {
+		if (!t->nr_regions)
+			return true;
+	}
+	return false;
+}
+
 /**
  * damon_commit_ctx() - Make a context monitor like another one.
  * @dst:	The context to change.
@@ -1366,8 +1378,10 @@ static int damon_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
  * with regions gives its ranges to its @dst counterpart with
  * damon_set_regions(), which keeps the monitoring results of overlapping
  * regions; a @src target without regions leaves them as they are.  If @dst
- * is running, its next operations update is made due at once, so that new
- * targets get regions.
+ * is running and a target is left without regions, its next operations
+ * update is made due at once, so that the target gets regions; otherwise
+ * the regions given stay until the next operations update, as when the
+ * kdamond starts.
  *
  * Schemes are matched by position, too.  A @dst scheme takes the parameters
  * of its @src counterpart (access pattern, action, intervals, target node,
@@ -1457,7 +1471,7 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 	__damon_set_attrs(dst, &src->attrs);
 	if (!running)
 		dst->ops = src->ops;
-	else
+	else if (damon_any_target_empty(dst))
 		dst->next_ops_update_sis = dst->passed_sample_intervals;
 	return 0;
 }
