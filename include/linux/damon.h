@@ -622,6 +622,7 @@ struct damon_request {
  * @attrs:	The monitoring attributes.  Change them with damon_set_attrs().
  * @targets:	The &struct damon_target list.
  * @schemes:	The &struct damos list, in the order the schemes are applied.
+ * @run_lock:	Serialises starting and stopping the context.
  * @kdamond_lock: Protects @kdamond and @kdamond_id.
  * @kdamond:	The thread monitoring the context, or NULL when the context
  *		does not run.  Protected by @kdamond_lock.
@@ -651,6 +652,7 @@ struct damon_ctx {
 	struct list_head schemes;
 
 	/* The fields below belong to the core. */
+	struct mutex run_lock;
 	spinlock_t kdamond_lock;	/* protects @kdamond, @kdamond_id */
 	struct task_struct *kdamond;
 	int kdamond_id;

@@ -16,6 +16,10 @@
  * Locking:
  *   damon_ops_lock	protects damon_registered_ops[].
  *   damon_lock		serialises damon_start() calls.
+ *   ctx->run_lock	serialises the start and the stop of one context: a
+ *			stop waits until the kdamond it stops has begun to
+ *			run, and only one caller stops a kdamond.  Taken
+ *			inside damon_lock.
  *   damon_running_lock	protects nr_running_ctxs and running_exclusive.
  *   ctx->kdamond_lock	protects ctx->kdamond and ctx->kdamond_id.  A
  *			request is queued only with it held, so that the
@@ -989,6 +993,7 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->attrs.max_nr_regions = 1000;
 	INIT_LIST_HEAD(&ctx->targets);
 	INIT_LIST_HEAD(&ctx->schemes);
+	mutex_init(&ctx->run_lock);
 	spin_lock_init(&ctx->kdamond_lock);
 	ctx->kdamond_id = -1;
 	spin_lock_init(&ctx->request_lock);
@@ -1044,6 +1049,7 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 		damon_destroy_target(t);
 	damon_for_each_scheme_safe(s, snext, ctx)
 		damon_destroy_scheme(s);
+	mutex_destroy(&ctx->run_lock);
 	kfree(ctx);
 }
 EXPORT_SYMBOL_GPL(damon_destroy_ctx);
@@ -2807,6 +2813,8 @@ static int __damon_start(struct damon_ctx *ctx)
 	int id;
 
 	lockdep_assert_held(&damon_lock);
+	/* A damon_stop() that sees the new kdamond waits for it to run. */
+	guard(mutex)(&ctx->run_lock);
 	id = ida_alloc(&damon_kdamond_ida, GFP_KERNEL);
 	if (id < 0)
 		return id;
@@ -2824,7 +2832,8 @@ static int __damon_start(struct damon_ctx *ctx)
 	wake_up_process(tsk);
 	/*
 	 * Wait until kdamond_fn() runs: a kthread stopped before that would
-	 * never run it, and so never clean up.
+	 * never run it, and so never clean up.  damon_stop() cannot stop it
+	 * meanwhile: it needs run_lock.
 	 */
 	wait_for_completion(&start.started);
 	return 0;
@@ -2897,6 +2906,11 @@ static int __damon_stop(struct damon_ctx *ctx)
 {
 	struct task_struct *tsk;
 
+	/*
+	 * Only one kthread_stop() may wait for a thread: the thread's exit
+	 * wakes one waiter.  Whoever comes second finds kdamond cleared.
+	 */
+	guard(mutex)(&ctx->run_lock);
 	spin_lock(&ctx->kdamond_lock);
 	tsk = ctx->kdamond;
 	if (tsk)
@@ -2917,7 +2931,10 @@ static int __damon_stop(struct damon_ctx *ctx)
  *
  * Stops every running context of @ctxs and waits until their kdamonds have
  * ended.  Pending requests are dropped (damon_request() returns
- * -ECANCELED).  The contexts stay owned by their creator.
+ * -ECANCELED).  The contexts stay owned by their creator.  It may race with
+ * damon_start() and with other damon_stop() calls on the same contexts:
+ * a kdamond still starting is stopped once it runs, and a kdamond that
+ * another call stops is waited for by that call only.
  *
  * Context: Process context; sleeps.  Not from a kdamond of @ctxs.
  * Return: 0 on success, -EINVAL if @nr_ctxs is below 1, -EPERM if a context

@@ -1064,6 +1064,91 @@ static void damon_test_kdamond_ends_by_itself(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), -EPERM);
 }
 
+/* A thread that starts or stops one context in a loop until told to end. */
+struct damon_test_racer {
+	struct damon_ctx *ctx;
+	bool starter;
+	bool end;
+	unsigned long nr_started;
+	int err;
+	struct completion done;
+};
+
+static int damon_test_racer_fn(void *p)
+{
+	struct damon_test_racer *r = p;
+	int err;
+
+	while (!READ_ONCE(r->end)) {
+		if (r->starter) {
+			err = damon_start(&r->ctx, 1, false);
+			if (!err)
+				r->nr_started++;
+			else if (err != -EBUSY)
+				r->err = err;
+		} else {
+			damon_stop(&r->ctx, 1);
+		}
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+#define DAMON_TEST_NR_RACERS	3
+
+/*
+ * One thread starts a context while two others stop it, for two seconds.
+ * No call may hang, the context must end up stopped, and no running
+ * context may be left counted: an exclusive start works afterwards.
+ */
+static void damon_test_start_stop_race(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_ctx *other = damon_test_runnable_ctx(test);
+	struct damon_test_racer *racers;
+	struct task_struct *tsk;
+	bool hung = false;
+	int i, nr = 0;
+
+	racers = kunit_kcalloc(test, DAMON_TEST_NR_RACERS, sizeof(*racers),
+			       GFP_KERNEL);
+	if (!racers)
+		kunit_skip(test, "out of memory");
+	for (i = 0; i < DAMON_TEST_NR_RACERS; i++) {
+		racers[i].ctx = ctx;
+		racers[i].starter = !i;
+		init_completion(&racers[i].done);
+		tsk = kthread_run(damon_test_racer_fn, &racers[i],
+				  "damon_test_race%d", i);
+		if (IS_ERR(tsk))
+			break;
+		nr++;
+	}
+	if (nr == DAMON_TEST_NR_RACERS)
+		msleep(2000);
+	for (i = 0; i < nr; i++)
+		WRITE_ONCE(racers[i].end, true);
+	for (i = 0; i < nr; i++)
+		hung |= !wait_for_completion_timeout(&racers[i].done,
+						     20 * HZ);
+	/* A hung thread holds locks: nothing more can be checked. */
+	KUNIT_ASSERT_FALSE_MSG(test, hung, "damon_start() or damon_stop() hangs");
+	if (nr < DAMON_TEST_NR_RACERS)
+		kunit_skip(test, "cannot create a thread");
+	KUNIT_EXPECT_EQ(test, racers[0].err, 0);
+	KUNIT_EXPECT_GT(test, racers[0].nr_started, 0UL);
+	kunit_info(test, "%lu starts raced with two stoppers",
+		   racers[0].nr_started);
+
+	damon_stop(&ctx, 1);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
+	KUNIT_EXPECT_EQ(test, damon_kdamond_pid(ctx), -1);
+	KUNIT_EXPECT_EQ(test, damon_fake.init, damon_fake.cleanup);
+	KUNIT_EXPECT_EQ(test, damon_start(&other, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, damon_stop(&other, 1), 0);
+}
+
 /* === requests === */
 
 struct damon_test_req_arg {
@@ -1412,6 +1497,7 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_start_stop),
 	KUNIT_CASE(damon_test_start_exclusive),
 	KUNIT_CASE(damon_test_kdamond_ends_by_itself),
+	KUNIT_CASE_SLOW(damon_test_start_stop_race),
 	/* requests */
 	KUNIT_CASE(damon_test_request),
 	KUNIT_CASE(damon_test_request_after_aggregation),
