@@ -2851,12 +2851,13 @@ static int __damon_start(struct damon_ctx *ctx)
  *
  * Context: Process context; may sleep.
  * Return: 0 on success, -EINVAL if @nr_ctxs is below 1 or a context has no
- * target, appears twice, or has an invalid scheme (an inverted access
- * pattern, inverted watermarks, an invalid metric, an out-of-range quota
- * weight, an empty address filter, or an action or filter type its
- * operations set does not support), -EBUSY if a context is already running, an
- * exclusive group is running, or @exclusive is set while any context runs,
- * another negative error code if a thread could not be created.
+ * target, appears twice, has attributes damon_set_attrs() would refuse, or
+ * has an invalid scheme (an inverted access pattern, inverted watermarks, an
+ * invalid metric, an out-of-range quota weight, an empty address filter, or
+ * an action or filter type its operations set does not support), -EBUSY if
+ * a context is already running, an exclusive group is running, or
+ * @exclusive is set while any context runs, another negative error code if
+ * a thread could not be created.
  */
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 {
@@ -2866,6 +2867,9 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 		return -EINVAL;
 	for (i = 0; i < nr_ctxs; i++) {
 		if (!ctxs[i] || damon_targets_empty(ctxs[i]))
+			return -EINVAL;
+		/* The attributes may have been set without damon_set_attrs(). */
+		if (damon_check_attrs(&ctxs[i]->attrs))
 			return -EINVAL;
 		if (damon_check_schemes(&ctxs[i]->ops, ctxs[i]))
 			return -EINVAL;

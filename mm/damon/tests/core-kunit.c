@@ -1064,6 +1064,32 @@ static void damon_test_kdamond_ends_by_itself(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), -EPERM);
 }
 
+/* damon_start() refuses attributes that were set without damon_set_attrs(). */
+static void damon_test_start_invalid_attrs(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_ctx *bad = damon_test_runnable_ctx(test);
+	struct damon_ctx *ctxs[2] = { ctx, bad };
+	struct damon_attrs good = ctx->attrs;
+
+	bad->attrs.min_nr_regions = good.max_nr_regions + 1;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	bad->attrs = good;
+	bad->attrs.min_nr_regions = 2;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	bad->attrs = good;
+	bad->attrs.aggr_interval = good.sample_interval - 1;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	/* One invalid context keeps the whole group from starting. */
+	KUNIT_EXPECT_EQ(test, damon_start(ctxs, 2, false), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
+	bad->attrs = good;
+	bad->attrs.sample_interval = 0;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(bad));
+	KUNIT_EXPECT_EQ(test, damon_fake.init, 0);
+}
+
 /* A thread that starts or stops one context in a loop until told to end. */
 struct damon_test_racer {
 	struct damon_ctx *ctx;
@@ -1497,6 +1523,7 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_start_stop),
 	KUNIT_CASE(damon_test_start_exclusive),
 	KUNIT_CASE(damon_test_kdamond_ends_by_itself),
+	KUNIT_CASE(damon_test_start_invalid_attrs),
 	KUNIT_CASE_SLOW(damon_test_start_stop_race),
 	/* requests */
 	KUNIT_CASE(damon_test_request),
