@@ -27,7 +27,8 @@
  *			ends, never leaves a request behind.  A spinlock, so
  *			that the ending kdamond's unlock is its last access
  *			to a context its creator may free at once.
- *   ctx->request_lock	protects ctx->requests.  Nests inside kdamond_lock.
+ *   damon_requests_lock	protects the request queue of every context;
+ *			see "requests" below.  Nests inside kdamond_lock.
  *
  * While a context runs, its attributes, targets and regions belong to its
  * kdamond; other threads reach them only through damon_request().
@@ -996,7 +997,6 @@ struct damon_ctx *damon_new_ctx(void)
 	mutex_init(&ctx->run_lock);
 	spin_lock_init(&ctx->kdamond_lock);
 	ctx->kdamond_id = -1;
-	spin_lock_init(&ctx->request_lock);
 	INIT_LIST_HEAD(&ctx->requests);
 	prandom_seed_state(&ctx->rnd_state, get_random_u64());
 	return ctx;
@@ -1426,10 +1426,116 @@ EXPORT_SYMBOL_GPL(damon_select_ops);
 /* === requests === */
 
 /**
+ * DOC: requests
+ *
+ * A request is queued on &damon_ctx.requests, where it stays until the
+ * kdamond claims it to call its function: at the next safe point between
+ * two samplings, after the next aggregation if it asks for one, or for the
+ * next pass of the schemes if it walks them.  Until then its waiter may
+ * take it back, when a signal ends the wait.  Once claimed, it is the
+ * kdamond's until the kdamond completes it, which takes no longer than the
+ * function or the pass of the schemes: a waiter interrupted then waits for
+ * that, uninterruptibly.
+ *
+ * One lock protects the queues of all contexts, damon_requests_lock, rather
+ * than a lock in each context: a waiter that gives up must learn whether
+ * its request is still queued without touching the context, which may be
+ * gone by then.  A context that has a request on its queue is alive: its
+ * kdamond cancels the whole queue, under the lock, before it clears
+ * &damon_ctx.kdamond, and only then may the context be freed.
+ */
+
+/*
+ * Protects the &damon_ctx.requests queues, the state of the requests on
+ * them, and &damon_ctx.kdamond_idle.  Nests inside &damon_ctx.kdamond_lock.
+ */
+static DEFINE_SPINLOCK(damon_requests_lock);
+
+/**
+ * damon_request_queue() - Queue a request for a running kdamond.
+ * @ctx:	The running context.
+ * @req:	The request: @req->fn, @req->arg, @req->after_aggregation and
+ *		@req->walk_fn set by the caller.  Must stay valid until
+ *		damon_request_wait() returns.
+ *
+ * The first half of damon_request(), for callers that must not hold their
+ * own locks while they wait: @ctx must stay valid during this call only.
+ * A request that was queued must be waited for with damon_request_wait().
+ *
+ * Context: Process context.  Not from the kdamond of @ctx itself.
+ * Return: 0 if @req was queued, -EINVAL if @req->fn is NULL, -ESRCH if
+ * @ctx is not running, -EDEADLK if called by the kdamond of @ctx.
+ */
+int damon_request_queue(struct damon_ctx *ctx, struct damon_request *req)
+{
+	int err = 0;
+
+	if (!req->fn)
+		return -EINVAL;
+	init_completion(&req->done);
+	req->canceled = false;
+	req->claimed = false;
+	req->aggregated = false;
+	req->result = 0;
+
+	spin_lock(&ctx->kdamond_lock);
+	if (!ctx->kdamond) {
+		err = -ESRCH;
+	} else if (WARN_ON_ONCE(ctx->kdamond == current)) {
+		err = -EDEADLK;
+	} else {
+		spin_lock(&damon_requests_lock);
+		list_add_tail(&req->list, &ctx->requests);
+		/* An idle kdamond sleeps for a watermark interval: wake it. */
+		if (ctx->kdamond_idle)
+			wake_up_process(ctx->kdamond);
+		spin_unlock(&damon_requests_lock);
+	}
+	spin_unlock(&ctx->kdamond_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(damon_request_queue);
+
+/**
+ * damon_request_wait() - Wait for a queued request to be done.
+ * @req:	A request damon_request_queue() queued.
+ *
+ * Waits until the kdamond has called @req->fn, or has dropped @req because
+ * it ended.  A signal ends the wait: if the kdamond has not claimed @req
+ * yet, @req is taken off its queue and never called; otherwise the wait
+ * goes on until the kdamond is done with it, which it is within the call
+ * of @req->fn or the pass of the schemes that walks it.  @req is the
+ * caller's again when this returns, and the context is not touched.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0 if @req->fn was called (its return value is in @req->result),
+ * -ECANCELED if the kdamond ended first, -EINTR if a signal came first.
+ */
+int damon_request_wait(struct damon_request *req)
+{
+	bool taken_back = false;
+
+	if (wait_for_completion_interruptible(&req->done)) {
+		spin_lock(&damon_requests_lock);
+		if (!req->claimed) {
+			list_del(&req->list);
+			taken_back = true;
+		}
+		spin_unlock(&damon_requests_lock);
+		if (taken_back)
+			return -EINTR;
+		wait_for_completion(&req->done);
+	}
+	return req->canceled ? -ECANCELED : 0;
+}
+EXPORT_SYMBOL_GPL(damon_request_wait);
+
+/**
  * damon_request() - Make the kdamond of a context call a function.
  * @ctx:	The running context.
- * @req:	The request: @req->fn, @req->arg and @req->after_aggregation
- *		set by the caller.  Must stay valid until this returns.
+ * @req:	The request: @req->fn, @req->arg, @req->after_aggregation and
+ *		@req->walk_fn set by the caller.  Must stay valid until this
+ *		returns.
  *
  * Queues @req and waits until the kdamond has called @req->fn with @ctx and
  * @req->arg, at a point between two samplings where the function may read
@@ -1439,63 +1545,27 @@ EXPORT_SYMBOL_GPL(damon_select_ops);
  * for the next time the kdamond applies its schemes, however long that
  * takes: @req->walk_fn is called for each region a scheme tries then, and
  * @req->fn right after that pass, so that it sees the statistics the pass
- * left.  If the context has no scheme, it is called at the next safe point
- * without a walk.  If the kdamond ends before calling it, the request is
- * dropped.
+ * left.  If the context has no scheme, or no scheme is active because of
+ * its watermarks, it is called at the next safe point without a walk.  If
+ * the kdamond ends before calling it, the request is dropped.  A signal
+ * ends the wait as described for damon_request_wait().
  *
  * Context: Process context; sleeps.  Not from the kdamond of @ctx itself.
+ * @ctx must stay valid until this returns.
  * Return: 0 if @req->fn was called (its return value is in @req->result),
  * -EINVAL if @req->fn is NULL, -ESRCH if @ctx is not running, -EDEADLK if
- * called by the kdamond of @ctx, -ECANCELED if the kdamond ended first.
+ * called by the kdamond of @ctx, -ECANCELED if the kdamond ended first,
+ * -EINTR if a signal came first.
  */
 int damon_request(struct damon_ctx *ctx, struct damon_request *req)
 {
-	if (!req->fn)
-		return -EINVAL;
-	init_completion(&req->done);
-	req->canceled = false;
-	req->result = 0;
+	int err = damon_request_queue(ctx, req);
 
-	spin_lock(&ctx->kdamond_lock);
-	if (!ctx->kdamond) {
-		spin_unlock(&ctx->kdamond_lock);
-		return -ESRCH;
-	}
-	if (WARN_ON_ONCE(ctx->kdamond == current)) {
-		spin_unlock(&ctx->kdamond_lock);
-		return -EDEADLK;
-	}
-	spin_lock(&ctx->request_lock);
-	list_add_tail(&req->list, &ctx->requests);
-	/* An idle kdamond sleeps for a watermark interval: wake it up. */
-	if (ctx->kdamond_idle)
-		wake_up_process(ctx->kdamond);
-	spin_unlock(&ctx->request_lock);
-	spin_unlock(&ctx->kdamond_lock);
-
-	/*
-	 * Not interruptible: @req must stay valid until the kdamond is done
-	 * with it.  TASK_IDLE, as an after_aggregation request may wait for
-	 * a long aggregation interval without being a hung task.
-	 */
-	wait_for_completion_state(&req->done, TASK_IDLE);
-	return req->canceled ? -ECANCELED : 0;
+	return err ? err : damon_request_wait(req);
 }
 EXPORT_SYMBOL_GPL(damon_request);
 
-/*
- * Requests taken off ctx->requests by the kdamond: @waiting wait for the end
- * of the current aggregation interval, @ready may run at the next safe
- * point, @walking wait for the next time the schemes are applied.  Only the
- * kdamond touches them.
- */
-struct kdamond_requests {
-	struct list_head waiting;
-	struct list_head ready;
-	struct list_head walking;
-};
-
-/* After complete() the request may be gone: touch it no more. */
+/* Call a claimed request.  After complete() it may be gone: hands off. */
 static void kdamond_call_request(struct damon_ctx *ctx,
 				 struct damon_request *req)
 {
@@ -1504,41 +1574,74 @@ static void kdamond_call_request(struct damon_ctx *ctx,
 	complete(&req->done);
 }
 
+/* Drop the requests of @list, claimed or queued, without calling them. */
 static void damon_cancel_request_list(struct list_head *list)
 {
 	struct damon_request *req, *next;
 
 	list_for_each_entry_safe(req, next, list, list) {
 		list_del(&req->list);
+		req->claimed = true;
 		req->canceled = true;
 		complete(&req->done);
 	}
 }
 
-/* The safe point: run the requests that are due. */
-static void kdamond_handle_requests(struct damon_ctx *ctx,
-				    struct kdamond_requests *q)
+/* Whether a request may be called at a safe point. */
+static bool kdamond_request_due(struct damon_ctx *ctx,
+				struct damon_request *req)
+{
+	/* A commit may have removed every scheme: nothing to wait for. */
+	if (req->walk_fn && !list_empty(&ctx->schemes))
+		return false;
+	return !req->after_aggregation || req->aggregated;
+}
+
+/*
+ * Claim the queued requests of @ctx into @claimed: every one if @all, else
+ * those @walk selects (the walkers of a pass of the schemes, or those due
+ * at a safe point).
+ */
+static void kdamond_claim_requests(struct damon_ctx *ctx,
+				   struct list_head *claimed, bool all,
+				   bool walk)
 {
 	struct damon_request *req, *next;
-	LIST_HEAD(queued);
 
-	spin_lock(&ctx->request_lock);
-	list_splice_tail_init(&ctx->requests, &queued);
-	spin_unlock(&ctx->request_lock);
-
-	/* A commit may have removed every scheme: nothing to wait for. */
-	if (list_empty(&ctx->schemes))
-		list_splice_tail_init(&q->walking, &q->ready);
-	list_for_each_entry_safe(req, next, &q->ready, list)
-		kdamond_call_request(ctx, req);
-	list_for_each_entry_safe(req, next, &queued, list) {
-		if (req->walk_fn && !list_empty(&ctx->schemes))
-			list_move_tail(&req->list, &q->walking);
-		else if (req->after_aggregation)
-			list_move_tail(&req->list, &q->waiting);
-		else
-			kdamond_call_request(ctx, req);
+	spin_lock(&damon_requests_lock);
+	list_for_each_entry_safe(req, next, &ctx->requests, list) {
+		if (!all && (walk ? !req->walk_fn :
+			     !kdamond_request_due(ctx, req)))
+			continue;
+		req->claimed = true;
+		list_move_tail(&req->list, claimed);
 	}
+	spin_unlock(&damon_requests_lock);
+}
+
+/*
+ * The safe point: call the requests that are due, or every request if
+ * @all, as when no aggregation and no pass of the schemes is to come.
+ */
+static void kdamond_handle_requests(struct damon_ctx *ctx, bool all)
+{
+	struct damon_request *req, *next;
+	LIST_HEAD(claimed);
+
+	kdamond_claim_requests(ctx, &claimed, all, false);
+	list_for_each_entry_safe(req, next, &claimed, list)
+		kdamond_call_request(ctx, req);
+}
+
+/* An aggregation interval ended: the requests queued so far waited for it. */
+static void kdamond_requests_aggregated(struct damon_ctx *ctx)
+{
+	struct damon_request *req;
+
+	spin_lock(&damon_requests_lock);
+	list_for_each_entry(req, &ctx->requests, list)
+		req->aggregated = true;
+	spin_unlock(&damon_requests_lock);
 }
 
 /* === region adaptation === */
@@ -2472,6 +2575,24 @@ static unsigned long damos_apply_sis(struct damon_ctx *ctx, struct damos *s)
 	return damon_interval_sis(&ctx->attrs, s->apply_interval_us);
 }
 
+/* Whether kdamond_apply_schemes() applies @s now. */
+static bool damos_due(struct damon_ctx *ctx, struct damos *s)
+{
+	return s->wmarks.activated &&
+		ctx->passed_sample_intervals >= s->next_apply_sis;
+}
+
+/* Whether kdamond_apply_schemes() applies any scheme now. */
+static bool damos_any_due(struct damon_ctx *ctx)
+{
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx)
+		if (damos_due(ctx, s))
+			return true;
+	return false;
+}
+
 /*
  * kdamond_apply_schemes() - Apply the schemes that are active and due.
  * @ctx:	The context, at the end of an aggregation interval.
@@ -2489,7 +2610,7 @@ VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 
 	damon_assert_owner(ctx);
 	damon_for_each_scheme(s, ctx) {
-		if (!s->wmarks.activated || now < s->next_apply_sis) {
+		if (!damos_due(ctx, s)) {
 			sidx++;
 			continue;
 		}
@@ -2570,48 +2691,38 @@ static unsigned long damos_min_wmarks_interval(struct damon_ctx *ctx)
 /*
  * kdamond_wait_watermarks() - Idle while no scheme is active.
  * @ctx:	The context.
- * @q:		The requests the kdamond holds back.
  *
  * Sleeps for the shortest watermark interval if @ctx has schemes and none
- * is active.  kthread_stop() and damon_request() end the sleep early.
- * Requests of @q waiting for an aggregation or a scheme pass are made ready
- * instead of sleeping: none comes while idle, so walks see no region.
+ * is active.  kthread_stop() and damon_request() end the sleep early.  No
+ * aggregation and no pass of the schemes happen while idle, so the requests
+ * waiting for one are called at once instead, and walks see no region.
  *
  * Return: true if the kdamond idled, false if it should monitor.
  */
-static bool kdamond_wait_watermarks(struct damon_ctx *ctx,
-				    struct kdamond_requests *q)
+static bool kdamond_wait_watermarks(struct damon_ctx *ctx)
 {
 	ktime_t t;
 	u64 ns;
 
 	if (!kdamond_check_watermarks(ctx))
 		return false;
-	/*
-	 * No aggregation and no scheme pass happen while idle: answer the
-	 * requests waiting for one now rather than after the idle period.
-	 */
-	if (!list_empty(&q->walking) || !list_empty(&q->waiting)) {
-		list_splice_tail_init(&q->walking, &q->ready);
-		list_splice_tail_init(&q->waiting, &q->ready);
-		return true;
-	}
+	kdamond_handle_requests(ctx, true);
 	ns = (u64)damos_min_wmarks_interval(ctx) * NSEC_PER_USEC;
 	t = ns_to_ktime(ns);
-	spin_lock(&ctx->request_lock);
+	spin_lock(&damon_requests_lock);
 	if (!list_empty(&ctx->requests)) {
-		spin_unlock(&ctx->request_lock);
+		spin_unlock(&damon_requests_lock);
 		return true;
 	}
 	ctx->kdamond_idle = true;
 	set_current_state(TASK_IDLE);
-	spin_unlock(&ctx->request_lock);
+	spin_unlock(&damon_requests_lock);
 	if (!kthread_should_stop())
 		schedule_hrtimeout_range(&t, ns / 20, HRTIMER_MODE_REL);
 	__set_current_state(TASK_RUNNING);
-	spin_lock(&ctx->request_lock);
+	spin_lock(&damon_requests_lock);
 	ctx->kdamond_idle = false;
-	spin_unlock(&ctx->request_lock);
+	spin_unlock(&damon_requests_lock);
 	return true;
 }
 
@@ -2677,18 +2788,36 @@ struct kdamond_start {
 	struct completion started;
 };
 
+/*
+ * Apply the schemes that are due, with the walk requests queued so far.
+ * The walkers are claimed only if a scheme is due: the others wait on for
+ * a pass that walks.
+ */
+static void kdamond_run_schemes(struct damon_ctx *ctx)
+{
+	struct damon_request *req, *next;
+	LIST_HEAD(walkers);
+
+	if (damos_any_due(ctx))
+		kdamond_claim_requests(ctx, &walkers, false, true);
+	kdamond_apply_schemes(ctx, &walkers);
+	/* A pass cut short by a stop walked only a part of the regions. */
+	if (kthread_should_stop()) {
+		damon_cancel_request_list(&walkers);
+		return;
+	}
+	list_for_each_entry_safe(req, next, &walkers, list)
+		kdamond_call_request(ctx, req);
+}
+
 static int kdamond_fn(void *data)
 {
 	struct kdamond_start *start = data;
 	struct damon_ctx *ctx = start->ctx;
-	struct kdamond_requests q;
 	unsigned int max_nr_accesses = 0;
 
 	/* @start lives on the stack of damon_start(): not used after this. */
 	complete(&start->started);
-	INIT_LIST_HEAD(&q.waiting);
-	INIT_LIST_HEAD(&q.ready);
-	INIT_LIST_HEAD(&q.walking);
 	ctx->passed_sample_intervals = 0;
 	ctx->nr_aggregations = 0;
 	ctx->next_aggregation_sis =
@@ -2702,10 +2831,10 @@ static int kdamond_fn(void *data)
 	damon_split_to_min_nr_regions(ctx);
 
 	while (!kthread_should_stop()) {
-		kdamond_handle_requests(ctx, &q);
+		kdamond_handle_requests(ctx, false);
 		if (kthread_should_stop() || !kdamond_has_valid_target(ctx))
 			break;
-		if (kdamond_wait_watermarks(ctx, &q))
+		if (kdamond_wait_watermarks(ctx))
 			continue;
 
 		if (ctx->ops.prepare_access_checks)
@@ -2716,14 +2845,13 @@ static int kdamond_fn(void *data)
 		ctx->passed_sample_intervals++;
 
 		if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis) {
-			if (kdamond_apply_schemes(ctx, &q.walking))
-				list_splice_tail_init(&q.walking, &q.ready);
+			kdamond_run_schemes(ctx);
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
 				ctx->passed_sample_intervals +
 				damon_interval_sis(&ctx->attrs,
 						   ctx->attrs.aggr_interval);
-			list_splice_tail_init(&q.waiting, &q.ready);
+			kdamond_requests_aggregated(ctx);
 		}
 		if (ctx->passed_sample_intervals >= ctx->next_ops_update_sis) {
 			ctx->next_ops_update_sis =
@@ -2738,18 +2866,15 @@ static int kdamond_fn(void *data)
 
 	if (ctx->ops.cleanup)
 		ctx->ops.cleanup(ctx);
-	damon_cancel_request_list(&q.ready);
-	damon_cancel_request_list(&q.waiting);
-	damon_cancel_request_list(&q.walking);
 
 	spin_lock(&ctx->kdamond_lock);
 	WRITE_ONCE(ctx->kdamond, NULL);
 	ida_free(&damon_kdamond_ida, ctx->kdamond_id);
 	ctx->kdamond_id = -1;
 	/* New requests see kdamond == NULL; cancel those queued before. */
-	spin_lock(&ctx->request_lock);
+	spin_lock(&damon_requests_lock);
 	damon_cancel_request_list(&ctx->requests);
-	spin_unlock(&ctx->request_lock);
+	spin_unlock(&damon_requests_lock);
 	kdamond_running_put(1);
 	/*
 	 * A spinlock, not a mutex: the creator may free @ctx as soon as it

@@ -13,6 +13,8 @@
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 
 #include "../core-internal.h"
 
@@ -1285,6 +1287,72 @@ static void damon_test_request_canceled_on_stop(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rq->arg.ran);
 }
 
+static int damon_test_signaled_requester_fn(void *p)
+{
+	struct damon_test_requester *rq = p;
+
+	allow_signal(SIGINT);
+	complete(&rq->queued);
+	rq->ret = damon_request(rq->ctx, &rq->req);
+	complete(&rq->done);
+	return 0;
+}
+
+/*
+ * A request that waits for a long aggregation interval gives up on a
+ * signal: it returns -EINTR, its function is never called, and the kdamond
+ * goes on serving other requests.
+ */
+static void damon_test_request_interrupted(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_test_req_arg arg = { .ctx = ctx };
+	struct damon_request req = { .fn = damon_test_req_fn, .arg = &arg };
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_test_requester *rq;
+	struct task_struct *tsk;
+	bool returned;
+
+	rq = kunit_kzalloc(test, sizeof(*rq), GFP_KERNEL);
+	if (!rq)
+		kunit_skip(test, "out of memory");
+	attrs.aggr_interval = 600 * USEC_PER_SEC;
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	rq->ctx = ctx;
+	rq->arg.ctx = ctx;
+	rq->req.fn = damon_test_req_fn;
+	rq->req.arg = &rq->arg;
+	rq->req.after_aggregation = true;
+	init_completion(&rq->queued);
+	init_completion(&rq->done);
+
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	tsk = kthread_run(damon_test_signaled_requester_fn, rq,
+			  "damon_test_req");
+	if (IS_ERR(tsk))
+		kunit_skip(test, "cannot create a thread");
+	get_task_struct(tsk);
+	wait_for_completion(&rq->queued);
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&rq->done));
+	send_sig(SIGINT, tsk, 1);
+	returned = wait_for_completion_timeout(&rq->done, 5 * HZ);
+	KUNIT_EXPECT_TRUE(test, returned);
+	if (!returned) {
+		/* Stopping the kdamond drops the request. */
+		damon_stop(&ctx, 1);
+		wait_for_completion(&rq->done);
+	}
+	put_task_struct(tsk);
+	KUNIT_EXPECT_EQ(test, rq->ret, -EINTR);
+	KUNIT_EXPECT_FALSE(test, rq->arg.ran);
+
+	KUNIT_ASSERT_TRUE(test, damon_is_running(ctx));
+	KUNIT_EXPECT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_TRUE(test, arg.ran);
+	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+}
+
 struct damon_test_rescale {
 	struct damon_attrs attrs;
 	unsigned int nr_accesses, last_nr_accesses, age;
@@ -1529,6 +1597,7 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_request),
 	KUNIT_CASE(damon_test_request_after_aggregation),
 	KUNIT_CASE(damon_test_request_canceled_on_stop),
+	KUNIT_CASE(damon_test_request_interrupted),
 	KUNIT_CASE(damon_test_set_attrs_online),
 	/* damon_commit_ctx() */
 	KUNIT_CASE(damon_test_commit_ctx),
