@@ -543,120 +543,227 @@ int damon_sysfs_add_schemes(struct damon_ctx *ctx,
 /* === The scheme commands === */
 
 /*
- * Each command maps the schemes of the running context to the schemes/<N>/
+ * The commands the kdamond runs copy what they need out of the
+ * schemes/<N>/ directories before they queue their request, and copy its
+ * results back once it is done: the writer waits without damon_sysfs_lock,
+ * so the directories may change meanwhile, and the kdamond never touches
+ * them.  Each command maps the schemes of the running context to the
  * directories by position; the extra ones on either side are left alone.
- * The request functions run in the kdamond while the "state" writer holds
- * damon_sysfs_lock, so the directories cannot go away meanwhile.
  */
 
-/* Run @fn in the kdamond of @ctx with @schemes, and wait for it. */
-static int damon_sysfs_schemes_request(struct damon_ctx *ctx,
-				       int (*fn)(struct damon_ctx *, void *),
-				       struct damon_sysfs_array *schemes)
-{
-	struct damon_request req = {
-		.fn = fn,
-		.arg = schemes,
-	};
-	int err = damon_request(ctx, &req);
+/**
+ * struct damon_sysfs_scheme_vals - What "update_schemes_stats" and
+ * "update_schemes_effective_quotas" copy out of the running schemes.
+ * @nr:		Number of schemes/<N>/ directories when the command started.
+ * @nr_copied:	Number of entries of @vals the kdamond filled in.
+ * @vals:	One entry per scheme, in order: its statistics or its
+ *		effective quota.
+ */
+struct damon_sysfs_scheme_vals {
+	int nr;
+	int nr_copied;
+	union {
+		struct damos_stat stat;
+		unsigned long esz;
+	} vals[];
+};
 
-	return err ? err : req.result;
+static int damon_sysfs_vals_prepare(struct damon_sysfs_context *dir,
+				    struct damon_request *req,
+				    int (*fn)(struct damon_ctx *, void *))
+{
+	struct damon_sysfs_scheme_vals *v;
+	int nr = dir->schemes->nr;
+
+	v = kzalloc(struct_size(v, vals, nr), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	v->nr = nr;
+	req->fn = fn;
+	req->arg = v;
+	return 0;
+}
+
+static void damon_sysfs_free_arg(struct damon_request *req)
+{
+	kfree(req->arg);
 }
 
 static int damon_sysfs_stats_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damon_sysfs_scheme *dir;
-	struct damos_stat *stat;
+	struct damon_sysfs_scheme_vals *v = arg;
 	struct damos *s;
-	int i = 0;
 
 	damon_for_each_scheme(s, ctx) {
-		dir = damon_sysfs_nth_scheme(arg, i++);
-		if (!dir)
+		if (v->nr_copied >= v->nr)
 			break;
-		stat = &dir->stats->stat;
-		WRITE_ONCE(stat->nr_tried, s->stat.nr_tried);
-		WRITE_ONCE(stat->sz_tried, s->stat.sz_tried);
-		WRITE_ONCE(stat->nr_applied, s->stat.nr_applied);
-		WRITE_ONCE(stat->sz_applied, s->stat.sz_applied);
-		WRITE_ONCE(stat->qt_exceeds, s->stat.qt_exceeds);
+		v->vals[v->nr_copied++].stat = s->stat;
 	}
 	return 0;
 }
 
-static int damon_sysfs_update_stats(struct damon_ctx *ctx,
-				    struct damon_sysfs_array *schemes)
+static int damon_sysfs_stats_prepare(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
 {
-	return damon_sysfs_schemes_request(ctx, damon_sysfs_stats_fn, schemes);
+	return damon_sysfs_vals_prepare(dir, req, damon_sysfs_stats_fn);
+}
+
+static int damon_sysfs_stats_publish(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
+{
+	struct damon_sysfs_scheme_vals *v = req->arg;
+	struct damon_sysfs_scheme *sdir;
+	struct damos_stat *stat;
+	int i;
+
+	for (i = 0; i < v->nr_copied; i++) {
+		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
+		if (!sdir)
+			break;
+		stat = &sdir->stats->stat;
+		WRITE_ONCE(stat->nr_tried, v->vals[i].stat.nr_tried);
+		WRITE_ONCE(stat->sz_tried, v->vals[i].stat.sz_tried);
+		WRITE_ONCE(stat->nr_applied, v->vals[i].stat.nr_applied);
+		WRITE_ONCE(stat->sz_applied, v->vals[i].stat.sz_applied);
+		WRITE_ONCE(stat->qt_exceeds, v->vals[i].stat.qt_exceeds);
+	}
+	return 0;
 }
 
 static int damon_sysfs_esz_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damon_sysfs_scheme *dir;
+	struct damon_sysfs_scheme_vals *v = arg;
 	struct damos *s;
-	int i = 0;
 
 	damon_for_each_scheme(s, ctx) {
-		dir = damon_sysfs_nth_scheme(arg, i++);
-		if (!dir)
+		if (v->nr_copied >= v->nr)
 			break;
-		/* As for "bytes", 0 means that nothing limits the scheme. */
-		WRITE_ONCE(dir->quotas->effective_bytes,
-			   s->quota.esz == ULONG_MAX ? 0 : s->quota.esz);
+		v->vals[v->nr_copied++].esz = s->quota.esz;
 	}
 	return 0;
 }
 
-static int damon_sysfs_update_esz(struct damon_ctx *ctx,
-				  struct damon_sysfs_array *schemes)
+static int damon_sysfs_esz_prepare(struct damon_sysfs_context *dir,
+				   struct damon_request *req)
 {
-	return damon_sysfs_schemes_request(ctx, damon_sysfs_esz_fn, schemes);
+	return damon_sysfs_vals_prepare(dir, req, damon_sysfs_esz_fn);
 }
 
+static int damon_sysfs_esz_publish(struct damon_sysfs_context *dir,
+				   struct damon_request *req)
+{
+	struct damon_sysfs_scheme_vals *v = req->arg;
+	struct damon_sysfs_scheme *sdir;
+	unsigned long esz;
+	int i;
+
+	for (i = 0; i < v->nr_copied; i++) {
+		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
+		if (!sdir)
+			break;
+		/* As for "bytes", 0 means that nothing limits the scheme. */
+		esz = v->vals[i].esz;
+		WRITE_ONCE(sdir->quotas->effective_bytes,
+			   esz == ULONG_MAX ? 0 : esz);
+	}
+	return 0;
+}
+
+/**
+ * struct damon_sysfs_goals - What "commit_schemes_quota_goals" hands the
+ * kdamond.
+ * @nr_schemes:	Number of schemes/<N>/ directories.
+ * @nr_goals:	Number of goals/<G>/ directories of each of them.
+ * @goals:	Their target and current values, scheme after scheme.
+ */
+struct damon_sysfs_goals {
+	int nr_schemes;
+	int *nr_goals;
+	struct damos_quota_goal *goals;
+};
+
 /*
- * Copy the target and current values of the goals/<N>/ directories into the
- * goals of the running schemes.  A scheme must have as many goals as its
- * directory; the first pass only checks that, so a failure changes nothing.
+ * Copy the target and current values into the goals of the running schemes.
+ * A scheme must have as many goals as its directory; the first pass only
+ * checks that, so a failure changes nothing.
  */
 static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damos_quota_goal *goal, *sys_goal;
-	struct damon_sysfs_scheme *dir;
-	struct damon_sysfs_array *goals;
+	struct damon_sysfs_goals *sg = arg;
+	struct damos_quota_goal *goal, *from;
 	struct damos *s;
 	int pass, i, j;
 
 	for (pass = 0; pass < 2; pass++) {
 		i = 0;
+		from = sg->goals;
 		damon_for_each_scheme(s, ctx) {
-			dir = damon_sysfs_nth_scheme(arg, i++);
-			if (!dir)
+			if (i >= sg->nr_schemes)
 				break;
-			goals = dir->quotas->goals;
 			j = 0;
 			damos_for_each_quota_goal(goal, &s->quota) {
-				if (j >= goals->nr)
+				if (j++ >= sg->nr_goals[i])
 					return -EINVAL;
-				sys_goal = &damon_sysfs_item(goals, j++,
-						struct damon_sysfs_quota_goal)->goal;
-				if (!pass)
-					continue;
-				goal->target_value =
-					READ_ONCE(sys_goal->target_value);
-				goal->current_value =
-					READ_ONCE(sys_goal->current_value);
+				if (pass) {
+					goal->target_value = from->target_value;
+					goal->current_value =
+						from->current_value;
+				}
+				from++;
 			}
-			if (j != goals->nr)
+			if (j != sg->nr_goals[i++])
 				return -EINVAL;
 		}
 	}
 	return 0;
 }
 
-static int damon_sysfs_commit_goals(struct damon_ctx *ctx,
-				    struct damon_sysfs_array *schemes)
+static void damon_sysfs_goals_release(struct damon_request *req)
 {
-	return damon_sysfs_schemes_request(ctx, damon_sysfs_goals_fn, schemes);
+	struct damon_sysfs_goals *sg = req->arg;
+
+	kfree(sg->goals);
+	kfree(sg->nr_goals);
+	kfree(sg);
+}
+
+static int damon_sysfs_goals_prepare(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
+{
+	struct damos_quota_goal *sys_goal;
+	struct damon_sysfs_scheme *sdir;
+	struct damon_sysfs_goals *sg;
+	struct damon_sysfs_array *goals;
+	int i, j, k = 0, total = 0;
+
+	sg = kzalloc(sizeof(*sg), GFP_KERNEL);
+	if (!sg)
+		return -ENOMEM;
+	req->fn = damon_sysfs_goals_fn;
+	req->arg = sg;
+	sg->nr_schemes = dir->schemes->nr;
+	sg->nr_goals = kcalloc(sg->nr_schemes, sizeof(*sg->nr_goals),
+			       GFP_KERNEL);
+	for (i = 0; (sdir = damon_sysfs_nth_scheme(dir->schemes, i)); i++)
+		total += sdir->quotas->goals->nr;
+	sg->goals = kcalloc(total, sizeof(*sg->goals), GFP_KERNEL);
+	if ((sg->nr_schemes && !sg->nr_goals) || (total && !sg->goals)) {
+		damon_sysfs_goals_release(req);
+		return -ENOMEM;
+	}
+	for (i = 0; (sdir = damon_sysfs_nth_scheme(dir->schemes, i)); i++) {
+		goals = sdir->quotas->goals;
+		sg->nr_goals[i] = goals->nr;
+		for (j = 0; j < goals->nr; j++, k++) {
+			sys_goal = &damon_sysfs_item(goals, j,
+					struct damon_sysfs_quota_goal)->goal;
+			sg->goals[k].target_value =
+				READ_ONCE(sys_goal->target_value);
+			sg->goals[k].current_value =
+				READ_ONCE(sys_goal->current_value);
+		}
+	}
+	return 0;
 }
 
 /*
@@ -733,89 +840,107 @@ static int damon_sysfs_tried_fn(struct damon_ctx *ctx, void *arg)
 	return 0;
 }
 
-/*
- * Hand what a walk collected for one scheme to its tried_regions/ directory
- * @dir, or, if @err is already set, only free it.
- */
-static int damon_sysfs_tried_publish(struct damon_sysfs_tried_regions *dir,
-				     struct damon_sysfs_tried *tried,
-				     bool collect, int err)
+static void damon_sysfs_tried_release(struct damon_request *req)
 {
+	struct damon_sysfs_tried_walk *walk = req->arg;
 	struct damon_sysfs_tried_region *r, *next;
+	int i;
 
-	if (!err) {
-		WRITE_ONCE(dir->total_bytes, tried->total_bytes);
-		if (collect)
-			err = damon_sysfs_array_reserve(&dir->arr, tried->nr);
-	}
-	list_for_each_entry_safe(r, next, &tried->regions, list) {
-		list_del(&r->list);
-		if (err)
+	for (i = 0; i < walk->nr; i++) {
+		list_for_each_entry_safe(r, next, &walk->tried[i].regions,
+					 list) {
+			list_del(&r->list);
 			kobject_put(&r->kobj);
-		else
-			err = damon_sysfs_array_push(&dir->arr, &r->kobj);
+		}
 	}
-	return err;
+	kfree(walk->tried);
+	kfree(walk);
 }
 
-static int damon_sysfs_update_tried(struct damon_ctx *ctx,
-				    struct damon_sysfs_array *schemes,
-				    bool collect)
+static int damon_sysfs_tried_prepare(struct damon_sysfs_context *dir,
+				     struct damon_request *req, bool collect)
 {
-	struct damon_sysfs_tried_walk walk = {
-		.nr = schemes->nr,
-		.collect = collect,
-	};
-	struct damon_request req = {
-		.fn = damon_sysfs_tried_fn,
-		.walk_fn = damon_sysfs_tried_walk_fn,
-		.arg = &walk,
-	};
-	struct damon_sysfs_scheme *dir;
-	int i, err, ret;
+	struct damon_sysfs_tried_walk *walk;
+	int i;
 
-	if (!walk.nr)
-		return 0;
-	walk.tried = kcalloc(walk.nr, sizeof(*walk.tried), GFP_KERNEL);
-	if (!walk.tried)
+	walk = kzalloc(sizeof(*walk), GFP_KERNEL);
+	if (!walk)
 		return -ENOMEM;
-	for (i = 0; (dir = damon_sysfs_nth_scheme(schemes, i)); i++) {
-		INIT_LIST_HEAD(&walk.tried[i].regions);
-		if (collect)
-			damon_sysfs_array_clear(&dir->tried_regions->arr);
+	walk->nr = dir->schemes->nr;
+	walk->collect = collect;
+	walk->tried = kcalloc(walk->nr, sizeof(*walk->tried), GFP_KERNEL);
+	if (walk->nr && !walk->tried) {
+		kfree(walk);
+		return -ENOMEM;
 	}
-	ret = damon_request(ctx, &req);
-	for (i = 0; (dir = damon_sysfs_nth_scheme(schemes, i)); i++) {
-		err = damon_sysfs_tried_publish(dir->tried_regions,
-						&walk.tried[i], collect, ret);
+	for (i = 0; i < walk->nr; i++)
+		INIT_LIST_HEAD(&walk->tried[i].regions);
+	req->fn = damon_sysfs_tried_fn;
+	/* Without a scheme directory, there is no pass to wait for. */
+	if (walk->nr)
+		req->walk_fn = damon_sysfs_tried_walk_fn;
+	req->arg = walk;
+	return 0;
+}
+
+static int damon_sysfs_tried_regions_prepare(struct damon_sysfs_context *dir,
+					     struct damon_request *req)
+{
+	return damon_sysfs_tried_prepare(dir, req, true);
+}
+
+static int damon_sysfs_tried_bytes_prepare(struct damon_sysfs_context *dir,
+					   struct damon_request *req)
+{
+	return damon_sysfs_tried_prepare(dir, req, false);
+}
+
+/*
+ * Hand what the walk collected to the tried_regions/ directories.  The
+ * regions handed over, or freed on failure, leave the walk.
+ */
+static int damon_sysfs_tried_publish(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
+{
+	struct damon_sysfs_tried_walk *walk = req->arg;
+	struct damon_sysfs_tried_region *r, *next;
+	struct damon_sysfs_tried_regions *trdir;
+	struct damon_sysfs_scheme *sdir;
+	struct damon_sysfs_tried *tried;
+	int i, err = 0, ret = 0;
+
+	for (i = 0; i < walk->nr; i++) {
+		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
+		if (!sdir)
+			break;
+		tried = &walk->tried[i];
+		trdir = sdir->tried_regions;
+		WRITE_ONCE(trdir->total_bytes, tried->total_bytes);
+		if (!walk->collect)
+			continue;
+		err = damon_sysfs_array_reserve(&trdir->arr, tried->nr);
+		list_for_each_entry_safe(r, next, &tried->regions, list) {
+			list_del(&r->list);
+			if (err)
+				kobject_put(&r->kobj);
+			else
+				err = damon_sysfs_array_push(&trdir->arr,
+							     &r->kobj);
+		}
 		if (!ret)
 			ret = err;
 	}
-	kfree(walk.tried);
 	return ret;
 }
 
-static int damon_sysfs_update_tried_regions(struct damon_ctx *ctx,
-					    struct damon_sysfs_array *schemes)
+static int damon_sysfs_clear_tried(struct damon_sysfs_context *dir)
 {
-	return damon_sysfs_update_tried(ctx, schemes, true);
-}
-
-static int damon_sysfs_update_tried_bytes(struct damon_ctx *ctx,
-					  struct damon_sysfs_array *schemes)
-{
-	return damon_sysfs_update_tried(ctx, schemes, false);
-}
-
-static int damon_sysfs_clear_tried(struct damon_ctx *ctx,
-				   struct damon_sysfs_array *schemes)
-{
-	struct damon_sysfs_scheme *dir;
+	struct damon_sysfs_scheme *sdir;
 	int i;
 
-	for (i = 0; (dir = damon_sysfs_nth_scheme(schemes, i)); i++) {
-		damon_sysfs_array_clear(&dir->tried_regions->arr);
-		WRITE_ONCE(dir->tried_regions->total_bytes, 0);
+	for (i = 0; (sdir = damon_sysfs_nth_scheme(dir->schemes, i)); i++) {
+		damon_sysfs_array_clear(&sdir->tried_regions->arr);
+		WRITE_ONCE(sdir->tried_regions->total_bytes, 0);
 	}
 	return 0;
 }
@@ -826,16 +951,25 @@ static int damon_sysfs_clear_tried(struct damon_ctx *ctx,
  */
 const struct damon_sysfs_cmd damon_sysfs_schemes_cmds[] = {
 	{ .word = "commit_schemes_quota_goals",
-	  .run_schemes = damon_sysfs_commit_goals },
+	  .prepare = damon_sysfs_goals_prepare,
+	  .release = damon_sysfs_goals_release },
 	{ .word = "update_schemes_stats",
-	  .run_schemes = damon_sysfs_update_stats },
+	  .prepare = damon_sysfs_stats_prepare,
+	  .publish = damon_sysfs_stats_publish,
+	  .release = damon_sysfs_free_arg },
 	{ .word = "update_schemes_tried_regions",
-	  .run_schemes = damon_sysfs_update_tried_regions },
+	  .prepare = damon_sysfs_tried_regions_prepare,
+	  .publish = damon_sysfs_tried_publish,
+	  .release = damon_sysfs_tried_release },
 	{ .word = "update_schemes_tried_bytes",
-	  .run_schemes = damon_sysfs_update_tried_bytes },
+	  .prepare = damon_sysfs_tried_bytes_prepare,
+	  .publish = damon_sysfs_tried_publish,
+	  .release = damon_sysfs_tried_release },
 	{ .word = "clear_schemes_tried_regions",
-	  .run_schemes = damon_sysfs_clear_tried },
+	  .run_dir = damon_sysfs_clear_tried },
 	{ .word = "update_schemes_effective_quotas",
-	  .run_schemes = damon_sysfs_update_esz },
+	  .prepare = damon_sysfs_esz_prepare,
+	  .publish = damon_sysfs_esz_publish,
+	  .release = damon_sysfs_free_arg },
 	{ }
 };
