@@ -94,6 +94,19 @@ static bool damon_in_kdamond(struct damon_ctx *ctx)
 	return READ_ONCE(ctx->kdamond) == current;
 }
 
+/*
+ * Called at each step of a long loop over regions: give the CPU away if
+ * needed, and tell whether the kdamond running the loop is being stopped.
+ * The loop then ends early, leaving the regions consistent, so that
+ * damon_stop() never waits for a whole pass over many regions.  Outside a
+ * kdamond (in KUnit) the loops always run to their end.
+ */
+static bool damon_yield_or_stop(struct damon_ctx *ctx)
+{
+	cond_resched();
+	return damon_in_kdamond(ctx) && kthread_should_stop();
+}
+
 /* === regions and targets === */
 
 /*
@@ -1112,6 +1125,8 @@ static void kdamond_rescale_results(struct damon_ctx *ctx,
 
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
+			if (damon_yield_or_stop(ctx))
+				return;
 			r->nr_accesses = min(damon_rescale(r->nr_accesses,
 							   new_max, old_max),
 					     new_max);
@@ -1826,6 +1841,8 @@ VISIBLE_IF_KUNIT void kdamond_update_ages(struct damon_ctx *ctx,
 		damon_for_each_region(r, t) {
 			unsigned int a = r->nr_accesses, b = r->last_nr_accesses;
 
+			if (damon_yield_or_stop(ctx))
+				return;
 			if ((a > b ? a - b : b - a) > threshold)
 				r->age = 0;
 			else if (r->age < UINT_MAX)
@@ -1835,13 +1852,16 @@ VISIBLE_IF_KUNIT void kdamond_update_ages(struct damon_ctx *ctx,
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_update_ages);
 
-static void damon_merge_regions_of(struct damon_target *t,
+static void damon_merge_regions_of(struct damon_ctx *ctx,
+				   struct damon_target *t,
 				   unsigned int threshold,
 				   unsigned long sz_limit)
 {
 	struct damon_region *r, *next, *prev = NULL;
 
 	damon_for_each_region_safe(r, next, t) {
+		if (damon_yield_or_stop(ctx))
+			return;
 		if (prev && prev->ar.end == r->ar.start &&
 		    abs_diff(prev->nr_accesses, r->nr_accesses) <= threshold &&
 		    damon_sz_region(prev) + damon_sz_region(r) <= sz_limit)
@@ -1874,11 +1894,13 @@ VISIBLE_IF_KUNIT void kdamond_merge_regions(struct damon_ctx *ctx,
 	for (;;) {
 		nr = 0;
 		damon_for_each_target(t, ctx) {
-			damon_merge_regions_of(t, min_t(u64, thres, UINT_MAX),
+			damon_merge_regions_of(ctx, t,
+					       min_t(u64, thres, UINT_MAX),
 					       sz_limit);
 			nr += t->nr_regions;
 		}
-		if (nr <= ctx->attrs.max_nr_regions || thres > max_thres)
+		if (nr <= ctx->attrs.max_nr_regions || thres > max_thres ||
+		    damon_yield_or_stop(ctx))
 			break;
 		thres = max_t(u64, thres * 2, 1);
 	}
@@ -1897,6 +1919,8 @@ VISIBLE_IF_KUNIT void kdamond_reset_aggregated(struct damon_ctx *ctx)
 	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
+			if (damon_yield_or_stop(ctx))
+				return;
 			r->last_nr_accesses = r->nr_accesses;
 			r->nr_accesses = 0;
 		}
@@ -2011,6 +2035,8 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 		damon_for_each_region(r, t)
 			r->hot_edges = 0;
 		damon_for_each_region_safe(r, next, t) {
+			if (damon_yield_or_stop(ctx))
+				return;
 			if (damon_split_at_seen(t, r, max_nr_accesses, &budget) ||
 			    !random || !budget ||
 			    r->last_nr_accesses >= max_nr_accesses)
@@ -2090,8 +2116,11 @@ VISIBLE_IF_KUNIT void kdamond_aggregate(struct damon_ctx *ctx,
 
 	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
-		damon_for_each_region(r, t)
+		damon_for_each_region(r, t) {
 			trace_damon_aggregated(target_id, t->nr_regions, r);
+			if (damon_yield_or_stop(ctx))
+				return;
+		}
 		target_id++;
 	}
 	kdamond_update_ages(ctx, threshold);
@@ -2280,6 +2309,8 @@ VISIBLE_IF_KUNIT void damos_set_min_score(struct damon_ctx *ctx,
 		return;
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
+			if (damon_yield_or_stop(ctx))
+				break;
 			if (!damos_pattern_match(s, r))
 				continue;
 			hist[damos_region_score(ctx, t, r, s)] +=
@@ -2501,6 +2532,8 @@ static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
 	for (; &r->list != &t->regions_list; r = damon_next_region(r)) {
 		unsigned long left;
 
+		if (damon_yield_or_stop(ctx))
+			return false;
 		if (damos_core_filter_out(t, tidx, r, s))
 			continue;
 		if (!damos_pattern_match(s, r))
