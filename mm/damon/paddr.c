@@ -20,6 +20,7 @@
 
 #include <linux/damon.h>
 #include <linux/init.h>
+#include <linux/kthread.h>
 #include <linux/memcontrol.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
@@ -166,6 +167,17 @@ static bool damon_pa_young(unsigned long paddr,
 	return accessed;
 }
 
+/*
+ * The hooks run in the kdamond only.  With many regions a pass takes long:
+ * end it early when the kdamond is being stopped, so that damon_stop() need
+ * not wait for it.
+ */
+static bool damon_pa_yield_or_stop(void)
+{
+	cond_resched();
+	return kthread_should_stop();
+}
+
 static void damon_pa_prepare_access_checks(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
@@ -176,7 +188,8 @@ static void damon_pa_prepare_access_checks(struct damon_ctx *ctx)
 			r->sampling_addr = damon_rand(ctx, r->ar.start,
 						      r->ar.end);
 			damon_pa_mkold(r->sampling_addr);
-			cond_resched();
+			if (damon_pa_yield_or_stop())
+				return;
 		}
 	}
 }
@@ -194,7 +207,8 @@ static unsigned int damon_pa_check_accesses(struct damon_ctx *ctx)
 			accessed = damon_pa_young(r->sampling_addr, &last);
 			damon_update_region_access(r, accessed, &ctx->attrs);
 			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
-			cond_resched();
+			if (damon_pa_yield_or_stop())
+				return max_nr_accesses;
 		}
 	}
 	return max_nr_accesses;
@@ -366,7 +380,9 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 		return 0;
 
 	while (addr < r->ar.end) {
-		cond_resched();
+		/* What was isolated so far is still handled below. */
+		if (damon_pa_yield_or_stop())
+			break;
 		folio = damon_get_folio(PHYS_PFN(addr));
 		if (!folio) {
 			addr = PAGE_ALIGN(addr + 1);
