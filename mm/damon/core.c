@@ -1697,8 +1697,9 @@ static void kdamond_requests_aggregated(struct damon_ctx *ctx)
  *   context is over max_nr_regions) nor splits at random: it carries no
  *   information about boundaries, and merging on it would forget them.
  * - When the kdamond starts and after each operations update, regions are
- *   split in halves, largest first, until there are min_nr_regions of them
- *   or none can be split.
+ *   cut into pieces of even sizes until there are min_nr_regions of them,
+ *   or one per page if there are fewer pages.  That takes time in proportion
+ *   to the number of regions made, however many are asked for.
  *
  * A region's age counts the aggregation intervals for which its access
  * count stayed within the merge threshold of the previous one.
@@ -2050,50 +2051,109 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_split_regions);
 
-static struct damon_region *damon_largest_region(struct damon_ctx *ctx,
-						 struct damon_target **tp)
+/* Size of @r in pages, at least 1: what damon_split_evenly() works with. */
+static unsigned long damon_nr_pages(struct damon_region *r)
 {
-	struct damon_region *r, *largest = NULL;
-	struct damon_target *t;
+	return max(damon_sz_region(r) / DAMON_MIN_REGION, 1UL);
+}
 
-	damon_for_each_target(t, ctx) {
-		damon_for_each_region(r, t) {
-			if (!largest ||
-			    damon_sz_region(r) > damon_sz_region(largest)) {
-				largest = r;
-				*tp = t;
-			}
-		}
+/* How many regions @ctx would have with pieces of at most @pages pages. */
+static unsigned long damon_nr_pieces(struct damon_ctx *ctx,
+				     unsigned long pages)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+	unsigned long nr = 0;
+
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			nr += DIV_ROUND_UP(damon_nr_pages(r), pages);
+	return nr;
+}
+
+/*
+ * Split @r into @nr pieces whose sizes differ by a page at most.  Return:
+ * false if a split failed or the kdamond should stop, true otherwise.
+ */
+static bool damon_split_evenly(struct damon_ctx *ctx, struct damon_target *t,
+			       struct damon_region *r, unsigned long nr)
+{
+	unsigned long pages = damon_nr_pages(r);
+	unsigned long q = pages / nr, rem = pages % nr, i;
+
+	for (i = 0; i + 1 < nr; i++) {
+		unsigned long piece = i < rem ? q + 1 : q;
+
+		if (damon_split_region_at(t, r, piece * DAMON_MIN_REGION))
+			return false;
+		r = damon_next_region(r);
+		if (damon_yield_or_stop(ctx))
+			return false;
 	}
-	return largest;
+	return true;
 }
 
 /*
  * damon_split_to_min_nr_regions() - Reach min_nr_regions by even splits.
  * @ctx:	The context.
  *
- * Splits the largest region of the context in halves (at a page boundary)
- * until the context has min_nr_regions regions or its largest region is a
- * single page.
+ * Splits the regions of the context into min_nr_regions pieces in all, as
+ * even as page boundaries allow, or into pages if there are not enough of
+ * them.  The largest piece size that makes enough pieces is searched for by
+ * bisection, then each region is cut into pieces of about that size: a few
+ * dozen passes over fewer than min_nr_regions regions, and one split per
+ * new region, instead of a search for the largest region before each
+ * split.
  */
 VISIBLE_IF_KUNIT void damon_split_to_min_nr_regions(struct damon_ctx *ctx)
 {
-	unsigned long nr = damon_total_nr_regions(ctx);
+	unsigned long min_nr = ctx->attrs.min_nr_regions;
+	unsigned long lo = 1, hi = 1, extra, nr;
+	struct damon_region *r, *next;
+	struct damon_target *t;
 
 	damon_assert_owner(ctx);
-	while (nr < ctx->attrs.min_nr_regions) {
-		struct damon_target *t = NULL;
-		struct damon_region *r = damon_largest_region(ctx, &t);
-		unsigned long nr_pages;
+	if (damon_total_nr_regions(ctx) >= min_nr)
+		return;
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			hi = max(hi, damon_nr_pages(r));
+	/*
+	 * Pieces of at most @lo pages make min_nr regions or more; pieces of
+	 * at most @hi pages, fewer.  With pieces of one page there may be
+	 * fewer still: then every region is cut into pages.
+	 */
+	if (damon_nr_pieces(ctx, 1) <= min_nr) {
+		hi = 1;
+	} else {
+		while (hi - lo > 1) {
+			unsigned long mid = lo + (hi - lo) / 2;
 
-		if (!r)
-			return;
-		nr_pages = damon_sz_region(r) / DAMON_MIN_REGION;
-		if (nr_pages < 2)
-			return;
-		if (damon_split_region_at(t, r, nr_pages / 2 * DAMON_MIN_REGION))
-			return;
-		nr++;
+			if (damon_nr_pieces(ctx, mid) >= min_nr)
+				lo = mid;
+			else
+				hi = mid;
+			if (damon_yield_or_stop(ctx))
+				return;
+		}
+	}
+	/* Pieces of @hi pages, and some more where that falls short. */
+	extra = min_nr - min(damon_nr_pieces(ctx, hi), min_nr);
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next, t) {
+			unsigned long pages = damon_nr_pages(r);
+
+			nr = DIV_ROUND_UP(pages, hi);
+			if (extra && hi > 1) {
+				unsigned long more = min(extra,
+					DIV_ROUND_UP(pages, hi - 1) - nr);
+
+				nr += more;
+				extra -= more;
+			}
+			if (nr > 1 && !damon_split_evenly(ctx, t, r, nr))
+				return;
+		}
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_split_to_min_nr_regions);

@@ -717,6 +717,63 @@ static void damon_test_split_to_min(struct kunit *test)
 	damon_test_check_regions(test, t2);
 }
 
+/* Regions of uneven sizes get pieces in proportion; a page stays whole. */
+static void damon_test_split_to_min_uneven(struct kunit *test)
+{
+	static const unsigned long pages[][2] = {
+		{0, 1}, {1, 101}, {200, 203},
+	};
+	static const unsigned long tiny[][2] = { {0, 4} };
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 3);
+	struct damon_region *r;
+
+	ctx->attrs.min_nr_regions = 20;
+	damon_split_to_min_nr_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 20U);
+	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.end, PG);
+	damon_for_each_region(r, t)
+		KUNIT_EXPECT_LE(test, damon_sz_region(r), 6 * PG);
+	KUNIT_EXPECT_EQ(test, damon_test_sz(t), 104 * PG);
+	damon_test_check_regions(test, t);
+
+	/* Fewer pages than min_nr_regions: one region per page. */
+	ctx = damon_test_ctx(test);
+	t = damon_test_target(test, ctx, tiny, 1);
+	ctx->attrs.min_nr_regions = 10;
+	damon_split_to_min_nr_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+	damon_test_check_regions(test, t);
+}
+
+/*
+ * Reaching a large min_nr_regions from one region takes time in proportion
+ * to the number of regions, and gives pieces of even sizes.  A search for
+ * the largest region before each split takes minutes here.
+ */
+static void damon_test_split_to_min_large(struct kunit *test)
+{
+	static const unsigned long pages[][2] = { {0, 1UL << 20} };
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 1);
+	unsigned long min_sz = ULONG_MAX, max_sz = 0, begin;
+	struct damon_region *r;
+
+	ctx->attrs.min_nr_regions = 200000;
+	ctx->attrs.max_nr_regions = 200000;
+	begin = jiffies;
+	damon_split_to_min_nr_regions(ctx);
+	KUNIT_EXPECT_LT(test, jiffies - begin, 10UL * HZ);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 200000U);
+	damon_for_each_region(r, t) {
+		min_sz = min(min_sz, damon_sz_region(r));
+		max_sz = max(max_sz, damon_sz_region(r));
+	}
+	KUNIT_EXPECT_LE(test, max_sz - min_sz, PG);
+	KUNIT_EXPECT_EQ(test, damon_test_sz(t), (1UL << 20) * PG);
+	damon_test_check_regions(test, t);
+}
+
 /* === aggregation, ages and access rates === */
 
 static void damon_test_update_ages(struct kunit *test)
@@ -1576,6 +1633,8 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_seen_split_and_merge),
 	KUNIT_CASE(damon_test_split_at_seen),
 	KUNIT_CASE(damon_test_split_to_min),
+	KUNIT_CASE(damon_test_split_to_min_uneven),
+	KUNIT_CASE(damon_test_split_to_min_large),
 	/* aggregation, ages and access rates */
 	KUNIT_CASE(damon_test_update_ages),
 	KUNIT_CASE(damon_test_reset_aggregated),
