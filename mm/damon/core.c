@@ -46,6 +46,7 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/pid.h>
 #include <linux/prandom.h>
 #include <linux/psi.h>
@@ -1103,10 +1104,32 @@ static unsigned long damon_interval_sis(const struct damon_attrs *attrs,
 	return max(interval / attrs->sample_interval, 1UL);
 }
 
+/*
+ * The sampling interval count @interval after @now, or ULONG_MAX, which is
+ * never reached, if that would wrap around.
+ */
+static unsigned long damon_sis_after(unsigned long now,
+				     const struct damon_attrs *attrs,
+				     unsigned long interval)
+{
+	unsigned long sis = damon_interval_sis(attrs, interval);
+
+	return sis > ULONG_MAX - now ? ULONG_MAX : now + sis;
+}
+
+/* @a * @b / @c, or U64_MAX if the quotient does not fit; @c is not 0. */
+static u64 damon_mul_div(u64 a, u64 b, u64 c)
+{
+	/* The quotient fits if the high half of the product is below @c. */
+	if (mul_u64_u64_shr(a, b, 64) >= c)
+		return U64_MAX;
+	return mul_u64_u64_div_u64(a, b, c);
+}
+
 static unsigned int damon_rescale(unsigned int v, unsigned long mul,
 				  unsigned long div)
 {
-	return min_t(u64, div64_u64((u64)v * mul, div), UINT_MAX);
+	return min_t(u64, damon_mul_div(v, mul, div), UINT_MAX);
 }
 
 /*
@@ -1148,10 +1171,12 @@ static void __damon_set_attrs(struct damon_ctx *ctx,
 {
 	if (damon_in_kdamond(ctx)) {
 		kdamond_rescale_results(ctx, attrs);
-		ctx->next_aggregation_sis = ctx->passed_sample_intervals +
-			damon_interval_sis(attrs, attrs->aggr_interval);
-		ctx->next_ops_update_sis = ctx->passed_sample_intervals +
-			damon_interval_sis(attrs, attrs->ops_update_interval);
+		ctx->next_aggregation_sis =
+			damon_sis_after(ctx->passed_sample_intervals, attrs,
+					attrs->aggr_interval);
+		ctx->next_ops_update_sis =
+			damon_sis_after(ctx->passed_sample_intervals, attrs,
+					attrs->ops_update_interval);
 	}
 	ctx->attrs = *attrs;
 }
@@ -1754,10 +1779,17 @@ VISIBLE_IF_KUNIT int damon_split_region_at(struct damon_target *t,
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_split_region_at);
 
+/*
+ * The average of @a and @b weighted by the sizes @sa and @sb, rounded down.
+ * Written as the smaller value plus a share of the difference, so that no
+ * product overflows: @sa + @sb, the size of a region, fits.
+ */
 static unsigned int damon_weighted(unsigned int a, unsigned long sa,
 				   unsigned int b, unsigned long sb)
 {
-	return div64_u64((u64)a * sa + (u64)b * sb, sa + sb);
+	if (a >= b)
+		return b + mul_u64_u64_div_u64(a - b, sa, sa + sb);
+	return a + mul_u64_u64_div_u64(b - a, sb, sa + sb);
 }
 
 /*
@@ -1820,7 +1852,8 @@ VISIBLE_IF_KUNIT unsigned long damon_merge_sz_limit(struct damon_ctx *ctx)
 
 	damon_for_each_target(t, ctx)
 		damon_for_each_region(r, t)
-			sz += damon_sz_region(r);
+			if (check_add_overflow(sz, damon_sz_region(r), &sz))
+				sz = ULONG_MAX;
 	sz /= max(ctx->attrs.min_nr_regions, 1UL);
 	return max_t(unsigned long, sz, DAMON_MIN_REGION);
 }
@@ -2661,11 +2694,15 @@ static void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
 	}
 }
 
-static unsigned long damos_apply_sis(struct damon_ctx *ctx, struct damos *s)
+/* When @s is due again after an application now; 0 means each aggregation. */
+static unsigned long damos_next_apply_sis(struct damon_ctx *ctx,
+					  struct damos *s)
 {
+	unsigned long now = ctx->passed_sample_intervals;
+
 	if (!s->apply_interval_us)
-		return 0;
-	return damon_interval_sis(&ctx->attrs, s->apply_interval_us);
+		return now;
+	return damon_sis_after(now, &ctx->attrs, s->apply_interval_us);
 }
 
 /* Whether kdamond_apply_schemes() applies @s now. */
@@ -2696,7 +2733,6 @@ static bool damos_any_due(struct damon_ctx *ctx)
 VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 					    struct list_head *walkers)
 {
-	unsigned long now = ctx->passed_sample_intervals;
 	unsigned int sidx = 0;
 	bool applied = false;
 	struct damos *s;
@@ -2707,7 +2743,7 @@ VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 			sidx++;
 			continue;
 		}
-		s->next_apply_sis = now + damos_apply_sis(ctx, s);
+		s->next_apply_sis = damos_next_apply_sis(ctx, s);
 		if (damos_window_due(ctx, s))
 			damos_new_quota_window(ctx, s);
 		damos_apply_scheme(ctx, s, sidx++, walkers);
@@ -2837,19 +2873,21 @@ static void kdamond_init_schemes(struct damon_ctx *ctx)
 /*
  * Sleep for @usecs, or until kthread_stop().  One hrtimer sleep in TASK_IDLE
  * state: it does not count as load, and the wake-up of kthread_stop() ends
- * it early.
+ * it early.  A sleep longer than ktime_t can count, some 292 years, lasts
+ * until that wake-up.
  */
 static void kdamond_sleep(unsigned long usecs)
 {
-	ktime_t t = ns_to_ktime((u64)usecs * NSEC_PER_USEC);
+	u64 ns = usecs > KTIME_MAX / NSEC_PER_USEC ? KTIME_MAX :
+		(u64)usecs * NSEC_PER_USEC;
+	ktime_t t = ns_to_ktime(ns);
 
 	set_current_state(TASK_IDLE);
 	if (kthread_should_stop()) {
 		__set_current_state(TASK_RUNNING);
 		return;
 	}
-	schedule_hrtimeout_range(&t, (u64)usecs * NSEC_PER_USEC / 20,
-				 HRTIMER_MODE_REL);
+	schedule_hrtimeout_range(&t, ns / 20, HRTIMER_MODE_REL);
 	__set_current_state(TASK_RUNNING);
 }
 
@@ -2941,16 +2979,16 @@ static int kdamond_fn(void *data)
 			kdamond_run_schemes(ctx);
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
-				ctx->passed_sample_intervals +
-				damon_interval_sis(&ctx->attrs,
-						   ctx->attrs.aggr_interval);
+				damon_sis_after(ctx->passed_sample_intervals,
+						&ctx->attrs,
+						ctx->attrs.aggr_interval);
 			kdamond_requests_aggregated(ctx);
 		}
 		if (ctx->passed_sample_intervals >= ctx->next_ops_update_sis) {
 			ctx->next_ops_update_sis =
-				ctx->passed_sample_intervals +
-				damon_interval_sis(&ctx->attrs,
-						   ctx->attrs.ops_update_interval);
+				damon_sis_after(ctx->passed_sample_intervals,
+						&ctx->attrs,
+						ctx->attrs.ops_update_interval);
 			if (ctx->ops.update)
 				ctx->ops.update(ctx);
 			damon_split_to_min_nr_regions(ctx);

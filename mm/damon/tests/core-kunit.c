@@ -370,6 +370,32 @@ static void damon_test_merge_two_regions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l->nr_accesses_bp, 4000U);
 }
 
+/* Averages weighted by huge sizes do not overflow. */
+static void damon_test_merge_huge_regions(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, NULL, 0);
+	struct damon_region *l, *r;
+
+	l = damon_new_region(0, 1UL << 62);
+	r = damon_new_region(1UL << 62, 1UL << 63);
+	if (!l || !r) {
+		kfree(l);
+		kfree(r);
+		kunit_skip(test, "out of memory");
+	}
+	damon_add_region(l, t);
+	damon_add_region(r, t);
+	l->age = 10;
+	r->age = 20;
+	l->nr_accesses = 3;
+	r->nr_accesses = 7;
+	damon_merge_two_regions(t, l, r);
+	KUNIT_EXPECT_EQ(test, l->age, 15U);
+	KUNIT_EXPECT_EQ(test, l->nr_accesses, 5U);
+	KUNIT_EXPECT_EQ(test, l->ar.end, 1UL << 63);
+}
+
 static void damon_test_merge_adjacent_only(struct kunit *test)
 {
 	/* Two touching pairs separated by a hole. */
@@ -1234,6 +1260,37 @@ static void damon_test_start_stop_race(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_stop(&other, 1), 0);
 }
 
+/*
+ * With intervals near 2^63 or 2^64 - 1 microseconds, the kdamond sleeps
+ * through its first sampling interval instead of spinning, and still stops
+ * at once.
+ */
+static void damon_test_huge_intervals(struct kunit *test)
+{
+	static const unsigned long intervals[] = { 1UL << 63, ULONG_MAX };
+	unsigned long begin;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(intervals); i++) {
+		struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+		struct damon_attrs attrs = ctx->attrs;
+
+		attrs.sample_interval = intervals[i];
+		attrs.aggr_interval = intervals[i];
+		attrs.ops_update_interval = intervals[i];
+		KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+		WRITE_ONCE(damon_fake.prepare, 0);
+		WRITE_ONCE(damon_fake.check, 0);
+		KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+		msleep(200);
+		KUNIT_EXPECT_LE(test, READ_ONCE(damon_fake.prepare), 1);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(damon_fake.check), 0);
+		begin = jiffies;
+		KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+		KUNIT_EXPECT_LT(test, jiffies - begin, (unsigned long)HZ);
+	}
+}
+
 /* === requests === */
 
 struct damon_test_req_arg {
@@ -1460,6 +1517,47 @@ static void damon_test_set_attrs_online(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 2 * USEC_PER_SEC);
 }
 
+/*
+ * Attributes near the top of their range, set on a running context: ages
+ * are rescaled without overflow, and the next aggregation and operations
+ * update are not due at once because an addition wrapped around.
+ */
+static void damon_test_set_attrs_online_huge(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_test_req_arg before = { .ctx = ctx }, after = before;
+	struct damon_request req;
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_test_rescale rs = {};
+	int nr_updates;
+
+	attrs.aggr_interval = 1UL << 62;
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	rs.attrs = attrs;
+	rs.attrs.aggr_interval = 1UL << 61;
+	req = (struct damon_request){ .fn = damon_test_rescale_fn, .arg = &rs };
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, rs.err, 0);
+	KUNIT_EXPECT_EQ(test, rs.age, 20U);
+
+	/* One sampling interval is one microsecond: nearly everything. */
+	rs.attrs.sample_interval = 1;
+	rs.attrs.aggr_interval = ULONG_MAX;
+	rs.attrs.ops_update_interval = ULONG_MAX;
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, rs.err, 0);
+	req = (struct damon_request){ .fn = damon_test_req_fn, .arg = &before };
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	nr_updates = READ_ONCE(damon_fake.update);
+	msleep(50);
+	req.arg = &after;
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, after.nr_aggregations, before.nr_aggregations);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(damon_fake.update), nr_updates);
+	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+}
+
 /* === damon_commit_ctx() === */
 
 static void damon_test_commit_ctx(struct kunit *test)
@@ -1621,6 +1719,7 @@ static struct kunit_case damon_core_cases[] = {
 	/* split and merge */
 	KUNIT_CASE(damon_test_split_region_at),
 	KUNIT_CASE(damon_test_merge_two_regions),
+	KUNIT_CASE(damon_test_merge_huge_regions),
 	KUNIT_CASE(damon_test_merge_adjacent_only),
 	KUNIT_CASE(damon_test_merge_threshold_and_size),
 	KUNIT_CASE(damon_test_merge_down_to_max),
@@ -1652,12 +1751,14 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_kdamond_ends_by_itself),
 	KUNIT_CASE(damon_test_start_invalid_attrs),
 	KUNIT_CASE_SLOW(damon_test_start_stop_race),
+	KUNIT_CASE(damon_test_huge_intervals),
 	/* requests */
 	KUNIT_CASE(damon_test_request),
 	KUNIT_CASE(damon_test_request_after_aggregation),
 	KUNIT_CASE(damon_test_request_canceled_on_stop),
 	KUNIT_CASE(damon_test_request_interrupted),
 	KUNIT_CASE(damon_test_set_attrs_online),
+	KUNIT_CASE(damon_test_set_attrs_online_huge),
 	/* damon_commit_ctx() */
 	KUNIT_CASE(damon_test_commit_ctx),
 	KUNIT_CASE(damon_test_commit_ctx_adds_and_replaces),
