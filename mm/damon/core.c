@@ -2451,9 +2451,8 @@ static unsigned long damos_goal_achievement(const struct damos_quota_goal *g)
 {
 	if (!g->target_value)
 		return g->current_value ? ULONG_MAX : DAMON_BP_DENOMINATOR;
-	return min_t(u64, mul_u64_u64_div_u64(g->current_value,
-					      DAMON_BP_DENOMINATOR,
-					      g->target_value), ULONG_MAX);
+	return min_t(u64, damon_mul_div(g->current_value, DAMON_BP_DENOMINATOR,
+					g->target_value), ULONG_MAX);
 }
 
 /*
@@ -2479,17 +2478,19 @@ VISIBLE_IF_KUNIT unsigned long damos_goal_tuned_sz(unsigned long sz,
 }
 EXPORT_SYMBOL_IF_KUNIT(damos_goal_tuned_sz);
 
-/* Bytes the time quota of @q allows, at the throughput measured so far. */
+/*
+ * Bytes the time quota of @q allows, at the throughput measured so far.
+ * Saturates: a quota too large to compute allows everything.
+ */
 static unsigned long damos_time_quota_sz(const struct damos_quota *q)
 {
-	u64 ns = (u64)q->ms * NSEC_PER_MSEC;
+	u64 ns = damon_mul_div(q->ms, NSEC_PER_MSEC, 1);
 	u64 sz;
 
 	if (q->total_charged_ns && q->total_charged_sz)
-		sz = mul_u64_u64_div_u64(ns, q->total_charged_sz,
-					 q->total_charged_ns);
+		sz = damon_mul_div(ns, q->total_charged_sz, q->total_charged_ns);
 	else
-		sz = (u64)q->ms * DAMOS_INIT_SZ_PER_MS;
+		sz = damon_mul_div(q->ms, DAMOS_INIT_SZ_PER_MS, 1);
 	return min_t(u64, max_t(u64, sz, DAMON_MIN_REGION), ULONG_MAX);
 }
 

@@ -595,6 +595,23 @@ static void damos_test_esz(struct kunit *test)
 	q->ms = 3;
 	damos_new_quota_window(ctx, s);
 	KUNIT_EXPECT_EQ(test, q->esz, 6UL << 20);
+	/*
+	 * Huge time quotas saturate to no limit, not to a wrapped-around
+	 * one, before and after a throughput is measured.
+	 */
+	q->total_charged_sz = 0;
+	q->total_charged_ns = 0;
+	q->ms = (1UL << 44) + 1;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->total_charged_sz = 1UL << 40;
+	q->total_charged_ns = 1;
+	q->ms = ULONG_MAX / 1000;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->total_charged_sz = 10UL << 20;
+	q->total_charged_ns = 5 * NSEC_PER_MSEC;
+	q->ms = 3;
 	/* The smallest limit wins. */
 	q->sz = 1UL << 20;
 	damos_new_quota_window(ctx, s);
