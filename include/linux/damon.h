@@ -613,8 +613,16 @@ struct damon_attrs {
  * @result:		Return value of @fn, set once it has been called.
  * @done:		Private: completed when @fn has been called or dropped.
  * @canceled:		Private: true when @fn was dropped without a call.
- * @list:		Private: link in the context's request queue.
+ * @claimed:		Private: true once the kdamond took the request off
+ *			the queue to call it; its waiter can no longer take
+ *			it back.
+ * @abandoned:		Private: true once the waiter gave up on the request
+ *			while it was claimed.
+ * @aggregated:		Private: true once an aggregation interval ended
+ *			after the request was queued.
  * @walk_seq:		Private: orders the walks, see &damos.walk_seq.
+ * @list:		Private: link in the context's request queue, then in
+ *			the kdamond's list of claimed requests.
  *
  * Filled by the caller of damon_request(), usually on its stack.
  */
@@ -629,6 +637,9 @@ struct damon_request {
 	/* The fields below belong to the core. */
 	struct completion done;
 	bool canceled;
+	bool claimed;
+	bool abandoned;
+	bool aggregated;
 	struct list_head list;
 	unsigned long walk_seq;
 };
@@ -639,16 +650,17 @@ struct damon_request {
  * @attrs:	The monitoring attributes.  Change them with damon_set_attrs().
  * @targets:	The &struct damon_target list.
  * @schemes:	The &struct damos list, in the order the schemes are applied.
+ * @run_lock:	Serialises starting and stopping the context.
  * @kdamond_lock: Protects @kdamond and @kdamond_id.
  * @kdamond:	The thread monitoring the context, or NULL when the context
  *		does not run.  Protected by @kdamond_lock.
  * @kdamond_id:	Number in the name of @kdamond.  Protected by @kdamond_lock.
- * @request_lock: Protects @requests and @kdamond_idle.
  * @requests:	The &struct damon_request queue of the kdamond.  Protected by
- *		@request_lock.
+ *		a lock of the core shared by all contexts (see "requests" in
+ *		mm/damon/core.c).
  * @kdamond_idle: True while the kdamond sleeps because no scheme is active,
- *		so that damon_request() wakes it up.  Protected by
- *		@request_lock.
+ *		so that damon_request() wakes it up.  Protected by the lock
+ *		of @requests.
  * @passed_sample_intervals:	Sampling intervals completed since the kdamond
  *				started.  Kdamond only.
  * @nr_aggregations:		Aggregation intervals completed since the
@@ -668,11 +680,11 @@ struct damon_ctx {
 	struct list_head schemes;
 
 	/* The fields below belong to the core. */
+	struct mutex run_lock;
 	spinlock_t kdamond_lock;	/* protects @kdamond, @kdamond_id */
 	struct task_struct *kdamond;
 	int kdamond_id;
 
-	spinlock_t request_lock;	/* protects @requests, @kdamond_idle */
 	struct list_head requests;
 	bool kdamond_idle;
 
@@ -706,6 +718,8 @@ int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
 bool damon_is_running(struct damon_ctx *ctx);
 int damon_kdamond_pid(struct damon_ctx *ctx);
 int damon_request(struct damon_ctx *ctx, struct damon_request *req);
+int damon_request_queue(struct damon_ctx *ctx, struct damon_request *req);
+int damon_request_wait(struct damon_request *req);
 
 struct damon_region *damon_new_region(unsigned long start, unsigned long end);
 void damon_add_region(struct damon_region *r, struct damon_target *t);

@@ -16,6 +16,10 @@
  * Locking:
  *   damon_ops_lock	protects damon_registered_ops[].
  *   damon_lock		serialises damon_start() calls.
+ *   ctx->run_lock	serialises the start and the stop of one context: a
+ *			stop waits until the kdamond it stops has begun to
+ *			run, and only one caller stops a kdamond.  Taken
+ *			inside damon_lock.
  *   damon_running_lock	protects nr_running_ctxs and running_exclusive.
  *   ctx->kdamond_lock	protects ctx->kdamond and ctx->kdamond_id.  A
  *			request is queued only with it held, so that the
@@ -23,7 +27,8 @@
  *			ends, never leaves a request behind.  A spinlock, so
  *			that the ending kdamond's unlock is its last access
  *			to a context its creator may free at once.
- *   ctx->request_lock	protects ctx->requests.  Nests inside kdamond_lock.
+ *   damon_requests_lock	protects the request queue of every context;
+ *			see "requests" below.  Nests inside kdamond_lock.
  *
  * While a context runs, its attributes, targets and regions belong to its
  * kdamond; other threads reach them only through damon_request().
@@ -104,6 +109,19 @@ static unsigned long damon_interval_sis(const struct damon_attrs *attrs,
 static unsigned long damon_sis_after(unsigned long now, unsigned long sis)
 {
 	return now + min(sis, ULONG_MAX - now);
+}
+
+/*
+ * Called at each step of a long loop over regions: give the CPU away if
+ * needed, and tell whether the kdamond running the loop is being stopped.
+ * The loop then ends early, leaving the regions consistent, so that
+ * damon_stop() never waits for a whole pass over many regions.  Outside a
+ * kdamond (in KUnit) the loops always run to their end.
+ */
+static bool damon_yield_or_stop(struct damon_ctx *ctx)
+{
+	cond_resched();
+	return damon_in_kdamond(ctx) && kthread_should_stop();
 }
 
 /* === regions and targets === */
@@ -1051,9 +1069,9 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->attrs.max_nr_regions = 1000;
 	INIT_LIST_HEAD(&ctx->targets);
 	INIT_LIST_HEAD(&ctx->schemes);
+	mutex_init(&ctx->run_lock);
 	spin_lock_init(&ctx->kdamond_lock);
 	ctx->kdamond_id = -1;
-	spin_lock_init(&ctx->request_lock);
 	INIT_LIST_HEAD(&ctx->requests);
 	prandom_seed_state(&ctx->rnd_state, get_random_u64());
 	return ctx;
@@ -1106,6 +1124,7 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 		damon_destroy_target(t);
 	damon_for_each_scheme_safe(s, snext, ctx)
 		damon_destroy_scheme(s);
+	mutex_destroy(&ctx->run_lock);
 	kfree(ctx);
 }
 EXPORT_SYMBOL_GPL(damon_destroy_ctx);
@@ -1176,10 +1195,19 @@ static int damon_check_attrs(const struct damon_attrs *attrs)
 	return 0;
 }
 
+/* @a * @b / @c, or U64_MAX if the quotient does not fit; @c is not 0. */
+static u64 damon_mul_div(u64 a, u64 b, u64 c)
+{
+	/* The quotient fits if the high half of the product is below @c. */
+	if (mul_u64_u64_shr(a, b, 64) >= c)
+		return U64_MAX;
+	return mul_u64_u64_div_u64(a, b, c);
+}
+
 static unsigned int damon_rescale(unsigned int v, unsigned long mul,
 				  unsigned long div)
 {
-	return min_t(u64, div64_u64((u64)v * mul, div), UINT_MAX);
+	return min_t(u64, damon_mul_div(v, mul, div), UINT_MAX);
 }
 
 /*
@@ -1198,6 +1226,8 @@ static void kdamond_rescale_results(struct damon_ctx *ctx,
 
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
+			if (damon_yield_or_stop(ctx))
+				return;
 			r->nr_accesses = min(damon_rescale(r->nr_accesses,
 							   new_max, old_max),
 					     new_max);
@@ -1549,10 +1579,125 @@ EXPORT_SYMBOL_GPL(damon_select_ops);
 /* === requests === */
 
 /**
+ * DOC: requests
+ *
+ * A request is queued on &damon_ctx.requests, where it stays until the
+ * kdamond claims it to call its function: at the next safe point between
+ * two samplings, or after the next aggregation if it asks for one.  A walk
+ * request is claimed for each application of the schemes until every
+ * active scheme has walked it, and put back on the queue in between.  While
+ * a request is on the queue its waiter may take it back, when a signal ends
+ * the wait.  Once claimed, it is the kdamond's until the kdamond completes
+ * it or puts it back, which takes no longer than the function or one
+ * application of the schemes: a waiter interrupted then waits for that,
+ * uninterruptibly, and a walk request it gave up is dropped instead of put
+ * back.
+ *
+ * One lock protects the queues of all contexts, damon_requests_lock, rather
+ * than a lock in each context: a waiter that gives up must learn whether
+ * its request is still queued without touching the context, which may be
+ * gone by then.  A context that has a request on its queue is alive: its
+ * kdamond cancels the whole queue, under the lock, before it clears
+ * &damon_ctx.kdamond, and only then may the context be freed.
+ */
+
+/*
+ * Protects the &damon_ctx.requests queues, the state of the requests on
+ * them, and &damon_ctx.kdamond_idle.  Nests inside &damon_ctx.kdamond_lock.
+ */
+static DEFINE_SPINLOCK(damon_requests_lock);
+
+/**
+ * damon_request_queue() - Queue a request for a running kdamond.
+ * @ctx:	The running context.
+ * @req:	The request: @req->fn, @req->arg, @req->after_aggregation and
+ *		@req->walk_fn set by the caller.  Must stay valid until
+ *		damon_request_wait() returns.
+ *
+ * The first half of damon_request(), for callers that must not hold their
+ * own locks while they wait: @ctx must stay valid during this call only.
+ * A request that was queued must be waited for with damon_request_wait().
+ *
+ * Context: Process context.  Not from the kdamond of @ctx itself.
+ * Return: 0 if @req was queued, -EINVAL if @req->fn is NULL, -ESRCH if
+ * @ctx is not running, -EDEADLK if called by the kdamond of @ctx.
+ */
+int damon_request_queue(struct damon_ctx *ctx, struct damon_request *req)
+{
+	int err = 0;
+
+	if (!req->fn)
+		return -EINVAL;
+	init_completion(&req->done);
+	req->canceled = false;
+	req->claimed = false;
+	req->abandoned = false;
+	req->aggregated = false;
+	req->walk_seq = 0;
+	req->result = 0;
+
+	spin_lock(&ctx->kdamond_lock);
+	if (!ctx->kdamond) {
+		err = -ESRCH;
+	} else if (WARN_ON_ONCE(ctx->kdamond == current)) {
+		err = -EDEADLK;
+	} else {
+		spin_lock(&damon_requests_lock);
+		list_add_tail(&req->list, &ctx->requests);
+		/* An idle kdamond sleeps for a watermark interval: wake it. */
+		if (ctx->kdamond_idle)
+			wake_up_process(ctx->kdamond);
+		spin_unlock(&damon_requests_lock);
+	}
+	spin_unlock(&ctx->kdamond_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(damon_request_queue);
+
+/**
+ * damon_request_wait() - Wait for a queued request to be done.
+ * @req:	A request damon_request_queue() queued.
+ *
+ * Waits until the kdamond has called @req->fn, or has dropped @req because
+ * it ended.  A signal ends the wait: if the kdamond has not claimed @req
+ * yet, @req is taken off its queue and never called; otherwise the wait
+ * goes on until the kdamond is done with it, which it is within the call
+ * of @req->fn or the pass of the schemes that walks it.  @req is the
+ * caller's again when this returns, and the context is not touched.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0 if @req->fn was called (its return value is in @req->result),
+ * -ECANCELED if the kdamond ended first, -EINTR if a signal came first.
+ */
+int damon_request_wait(struct damon_request *req)
+{
+	bool taken_back = false;
+
+	if (wait_for_completion_interruptible(&req->done)) {
+		spin_lock(&damon_requests_lock);
+		if (!req->claimed) {
+			list_del(&req->list);
+			taken_back = true;
+		} else {
+			req->abandoned = true;
+		}
+		spin_unlock(&damon_requests_lock);
+		if (taken_back)
+			return -EINTR;
+		wait_for_completion(&req->done);
+	}
+	if (req->canceled)
+		return req->abandoned ? -EINTR : -ECANCELED;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(damon_request_wait);
+
+/**
  * damon_request() - Make the kdamond of a context call a function.
  * @ctx:	The running context.
- * @req:	The request: @req->fn, @req->arg and @req->after_aggregation
- *		set by the caller.  Must stay valid until this returns.
+ * @req:	The request: @req->fn, @req->arg, @req->after_aggregation and
+ *		@req->walk_fn set by the caller.  Must stay valid until this
+ *		returns.
  *
  * Queues @req and waits until the kdamond has called @req->fn with @ctx and
  * @req->arg, at a point between two samplings where the function may read
@@ -1562,69 +1707,27 @@ EXPORT_SYMBOL_GPL(damon_select_ops);
  * until every active scheme has been applied once, however long that takes:
  * @req->walk_fn is called for each region each scheme tries in that
  * application, and @req->fn right after the last of them, so that it sees
- * the statistics they left.  If the context has no active scheme, it is
- * called at the next safe point without a walk.  If the kdamond ends before
- * calling it, the request is dropped.
+ * the statistics they left.  If the context has no scheme, or no scheme is
+ * active because of its watermarks, it is called at the next safe point
+ * without a walk.  If the kdamond ends before calling it, the request is
+ * dropped.  A signal ends the wait as described for damon_request_wait().
  *
  * Context: Process context; sleeps.  Not from the kdamond of @ctx itself.
+ * @ctx must stay valid until this returns.
  * Return: 0 if @req->fn was called (its return value is in @req->result),
  * -EINVAL if @req->fn is NULL, -ESRCH if @ctx is not running, -EDEADLK if
- * called by the kdamond of @ctx, -ECANCELED if the kdamond ended first.
+ * called by the kdamond of @ctx, -ECANCELED if the kdamond ended first,
+ * -EINTR if a signal came first.
  */
 int damon_request(struct damon_ctx *ctx, struct damon_request *req)
 {
-	if (!req->fn)
-		return -EINVAL;
-	init_completion(&req->done);
-	req->canceled = false;
-	req->result = 0;
+	int err = damon_request_queue(ctx, req);
 
-	spin_lock(&ctx->kdamond_lock);
-	if (!ctx->kdamond) {
-		spin_unlock(&ctx->kdamond_lock);
-		return -ESRCH;
-	}
-	if (WARN_ON_ONCE(ctx->kdamond == current)) {
-		spin_unlock(&ctx->kdamond_lock);
-		return -EDEADLK;
-	}
-	spin_lock(&ctx->request_lock);
-	list_add_tail(&req->list, &ctx->requests);
-	/* An idle kdamond sleeps for a watermark interval: wake it up. */
-	if (ctx->kdamond_idle)
-		wake_up_process(ctx->kdamond);
-	spin_unlock(&ctx->request_lock);
-	spin_unlock(&ctx->kdamond_lock);
-
-	/*
-	 * Not interruptible: @req must stay valid until the kdamond is done
-	 * with it.  TASK_IDLE, as an after_aggregation request may wait for
-	 * a long aggregation interval without being a hung task.
-	 */
-	wait_for_completion_state(&req->done, TASK_IDLE);
-	return req->canceled ? -ECANCELED : 0;
+	return err ? err : damon_request_wait(req);
 }
 EXPORT_SYMBOL_GPL(damon_request);
 
-/*
- * Requests taken off ctx->requests by the kdamond: @waiting wait for the end
- * of the current aggregation interval, @ready may run at the next safe
- * point, @walking wait until every active scheme has been applied once, in
- * the order of their &damon_request.walk_seq, the last of which is
- * @walk_seq.  Only the kdamond touches them.
- */
-struct kdamond_requests {
-	struct list_head waiting;
-	struct list_head ready;
-	struct list_head walking;
-	unsigned long walk_seq;
-};
-
-static void kdamond_walks_done(struct damon_ctx *ctx,
-			       struct list_head *walkers,
-			       struct list_head *ready);
-
-/* After complete() the request may be gone: touch it no more. */
+/* Call a claimed request.  After complete() it may be gone: hands off. */
 static void kdamond_call_request(struct damon_ctx *ctx,
 				 struct damon_request *req)
 {
@@ -1633,42 +1736,116 @@ static void kdamond_call_request(struct damon_ctx *ctx,
 	complete(&req->done);
 }
 
+/* Drop the requests of @list, claimed or queued, without calling them. */
 static void damon_cancel_request_list(struct list_head *list)
 {
 	struct damon_request *req, *next;
 
 	list_for_each_entry_safe(req, next, list, list) {
 		list_del(&req->list);
+		req->claimed = true;
 		req->canceled = true;
 		complete(&req->done);
 	}
 }
 
-/* The safe point: run the requests that are due. */
-static void kdamond_handle_requests(struct damon_ctx *ctx,
-				    struct kdamond_requests *q)
+/*
+ * Whether every active scheme of @ctx has walked @req, which is true at once
+ * when none is active.  A request the kdamond has not numbered yet was
+ * walked by none.
+ */
+static bool kdamond_walk_done(struct damon_ctx *ctx,
+			      struct damon_request *req)
+{
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx) {
+		if (s->wmarks.activated &&
+		    (!req->walk_seq || s->walk_seq < req->walk_seq))
+			return false;
+	}
+	return true;
+}
+
+/* Whether a request may be called at a safe point. */
+static bool kdamond_request_due(struct damon_ctx *ctx,
+				struct damon_request *req)
+{
+	/* A commit may have removed or deactivated the awaited schemes. */
+	if (req->walk_fn && !kdamond_walk_done(ctx, req))
+		return false;
+	return !req->after_aggregation || req->aggregated;
+}
+
+/*
+ * Claim the queued requests of @ctx into @claimed: every one if @all, else
+ * those @walk selects (the walkers of a pass of the schemes, or those due
+ * at a safe point).
+ */
+static void kdamond_claim_requests(struct damon_ctx *ctx,
+				   struct list_head *claimed, bool all,
+				   bool walk)
 {
 	struct damon_request *req, *next;
-	LIST_HEAD(queued);
 
-	spin_lock(&ctx->request_lock);
-	list_splice_tail_init(&ctx->requests, &queued);
-	spin_unlock(&ctx->request_lock);
-
-	/* A commit may have removed or deactivated the awaited schemes. */
-	kdamond_walks_done(ctx, &q->walking, &q->ready);
-	list_for_each_entry_safe(req, next, &q->ready, list)
-		kdamond_call_request(ctx, req);
-	list_for_each_entry_safe(req, next, &queued, list) {
-		if (req->walk_fn && !list_empty(&ctx->schemes)) {
-			req->walk_seq = ++q->walk_seq;
-			list_move_tail(&req->list, &q->walking);
-		} else if (req->after_aggregation) {
-			list_move_tail(&req->list, &q->waiting);
-		} else {
-			kdamond_call_request(ctx, req);
-		}
+	spin_lock(&damon_requests_lock);
+	list_for_each_entry_safe(req, next, &ctx->requests, list) {
+		if (!all && (walk ? !req->walk_fn :
+			     !kdamond_request_due(ctx, req)))
+			continue;
+		req->claimed = true;
+		list_move_tail(&req->list, claimed);
 	}
+	spin_unlock(&damon_requests_lock);
+}
+
+/*
+ * Put the claimed walk requests of @claimed back at the head of the queue of
+ * @ctx, in their order, to wait for the schemes that have not walked them
+ * yet; drop those whose waiter gave up.
+ */
+static void kdamond_unclaim_walks(struct damon_ctx *ctx,
+				  struct list_head *claimed)
+{
+	struct damon_request *req, *next;
+
+	spin_lock(&damon_requests_lock);
+	list_for_each_entry_safe(req, next, claimed, list) {
+		if (req->abandoned) {
+			list_del(&req->list);
+			req->canceled = true;
+			complete(&req->done);
+			continue;
+		}
+		req->claimed = false;
+	}
+	list_splice(claimed, &ctx->requests);
+	spin_unlock(&damon_requests_lock);
+}
+
+/*
+ * The safe point: call the requests that are due, or every request if
+ * @all, as when no aggregation and no pass of the schemes is to come.
+ */
+static void kdamond_handle_requests(struct damon_ctx *ctx, bool all)
+{
+	struct damon_request *req, *next;
+	LIST_HEAD(claimed);
+
+	kdamond_claim_requests(ctx, &claimed, all, false);
+	list_for_each_entry_safe(req, next, &claimed, list)
+		kdamond_call_request(ctx, req);
+}
+
+/* An aggregation interval ended: the requests queued so far waited for it. */
+static void kdamond_requests_aggregated(struct damon_ctx *ctx)
+{
+	struct damon_request *req;
+
+	spin_lock(&damon_requests_lock);
+	list_for_each_entry(req, &ctx->requests, list)
+		req->aggregated = true;
+	spin_unlock(&damon_requests_lock);
 }
 
 /* === region adaptation === */
@@ -1709,8 +1886,9 @@ static void kdamond_handle_requests(struct damon_ctx *ctx,
  *   context is over max_nr_regions) nor splits at random: it carries no
  *   information about boundaries, and merging on it would forget them.
  * - When the kdamond starts and after each operations update, regions are
- *   split in halves, largest first, until there are min_nr_regions of them
- *   or none can be split.
+ *   cut into pieces of even sizes until there are min_nr_regions of them,
+ *   or one per page if there are fewer pages.  That takes time in proportion
+ *   to the number of regions made, however many are asked for.
  *
  * A region's age counts the aggregation intervals for which its access
  * count stayed within the merge threshold of the previous one.
@@ -1765,10 +1943,17 @@ VISIBLE_IF_KUNIT int damon_split_region_at(struct damon_target *t,
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_split_region_at);
 
+/*
+ * The average of @a and @b weighted by the sizes @sa and @sb, rounded down.
+ * Written as the smaller value plus a share of the difference, so that no
+ * product overflows: @sa + @sb, the size of a region, fits.
+ */
 static unsigned int damon_weighted(unsigned int a, unsigned long sa,
 				   unsigned int b, unsigned long sb)
 {
-	return div64_u64((u64)a * sa + (u64)b * sb, sa + sb);
+	if (a >= b)
+		return b + mul_u64_u64_div_u64(a - b, sa, sa + sb);
+	return a + mul_u64_u64_div_u64(b - a, sb, sa + sb);
 }
 
 /*
@@ -1831,7 +2016,8 @@ VISIBLE_IF_KUNIT unsigned long damon_merge_sz_limit(struct damon_ctx *ctx)
 
 	damon_for_each_target(t, ctx)
 		damon_for_each_region(r, t)
-			sz += damon_sz_region(r);
+			if (check_add_overflow(sz, damon_sz_region(r), &sz))
+				sz = ULONG_MAX;
 	sz /= max(ctx->attrs.min_nr_regions, 1UL);
 	return max_t(unsigned long, sz, DAMON_MIN_REGION);
 }
@@ -1853,6 +2039,8 @@ VISIBLE_IF_KUNIT void kdamond_update_ages(struct damon_ctx *ctx,
 		damon_for_each_region(r, t) {
 			unsigned int a = r->nr_accesses, b = r->last_nr_accesses;
 
+			if (damon_yield_or_stop(ctx))
+				return;
 			if ((a > b ? a - b : b - a) > threshold)
 				r->age = 0;
 			else if (r->age < UINT_MAX)
@@ -1862,13 +2050,16 @@ VISIBLE_IF_KUNIT void kdamond_update_ages(struct damon_ctx *ctx,
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_update_ages);
 
-static void damon_merge_regions_of(struct damon_target *t,
+static void damon_merge_regions_of(struct damon_ctx *ctx,
+				   struct damon_target *t,
 				   unsigned int threshold,
 				   unsigned long sz_limit)
 {
 	struct damon_region *r, *next, *prev = NULL;
 
 	damon_for_each_region_safe(r, next, t) {
+		if (damon_yield_or_stop(ctx))
+			return;
 		if (prev && prev->ar.end == r->ar.start &&
 		    abs_diff(prev->nr_accesses, r->nr_accesses) <= threshold &&
 		    damon_sz_region(prev) + damon_sz_region(r) <= sz_limit)
@@ -1901,11 +2092,13 @@ VISIBLE_IF_KUNIT void kdamond_merge_regions(struct damon_ctx *ctx,
 	for (;;) {
 		nr = 0;
 		damon_for_each_target(t, ctx) {
-			damon_merge_regions_of(t, min_t(u64, thres, UINT_MAX),
+			damon_merge_regions_of(ctx, t,
+					       min_t(u64, thres, UINT_MAX),
 					       sz_limit);
 			nr += t->nr_regions;
 		}
-		if (nr <= ctx->attrs.max_nr_regions || thres > max_thres)
+		if (nr <= ctx->attrs.max_nr_regions || thres > max_thres ||
+		    damon_yield_or_stop(ctx))
 			break;
 		thres = max_t(u64, thres * 2, 1);
 	}
@@ -1924,6 +2117,8 @@ VISIBLE_IF_KUNIT void kdamond_reset_aggregated(struct damon_ctx *ctx)
 	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
+			if (damon_yield_or_stop(ctx))
+				return;
 			r->last_nr_accesses = r->nr_accesses;
 			r->nr_accesses = 0;
 		}
@@ -2038,6 +2233,8 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 		damon_for_each_region(r, t)
 			r->hot_edges = 0;
 		damon_for_each_region_safe(r, next, t) {
+			if (damon_yield_or_stop(ctx))
+				return;
 			if (damon_split_at_seen(t, r, max_nr_accesses, &budget) ||
 			    !random || !budget ||
 			    r->last_nr_accesses >= max_nr_accesses)
@@ -2051,50 +2248,109 @@ VISIBLE_IF_KUNIT void kdamond_split_regions(struct damon_ctx *ctx)
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_split_regions);
 
-static struct damon_region *damon_largest_region(struct damon_ctx *ctx,
-						 struct damon_target **tp)
+/* Size of @r in pages, at least 1: what damon_split_evenly() works with. */
+static unsigned long damon_nr_pages(struct damon_region *r)
 {
-	struct damon_region *r, *largest = NULL;
-	struct damon_target *t;
+	return max(damon_sz_region(r) / DAMON_MIN_REGION, 1UL);
+}
 
-	damon_for_each_target(t, ctx) {
-		damon_for_each_region(r, t) {
-			if (!largest ||
-			    damon_sz_region(r) > damon_sz_region(largest)) {
-				largest = r;
-				*tp = t;
-			}
-		}
+/* How many regions @ctx would have with pieces of at most @pages pages. */
+static unsigned long damon_nr_pieces(struct damon_ctx *ctx,
+				     unsigned long pages)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+	unsigned long nr = 0;
+
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			nr += DIV_ROUND_UP(damon_nr_pages(r), pages);
+	return nr;
+}
+
+/*
+ * Split @r into @nr pieces whose sizes differ by a page at most.  Return:
+ * false if a split failed or the kdamond should stop, true otherwise.
+ */
+static bool damon_split_evenly(struct damon_ctx *ctx, struct damon_target *t,
+			       struct damon_region *r, unsigned long nr)
+{
+	unsigned long pages = damon_nr_pages(r);
+	unsigned long q = pages / nr, rem = pages % nr, i;
+
+	for (i = 0; i + 1 < nr; i++) {
+		unsigned long piece = i < rem ? q + 1 : q;
+
+		if (damon_split_region_at(t, r, piece * DAMON_MIN_REGION))
+			return false;
+		r = damon_next_region(r);
+		if (damon_yield_or_stop(ctx))
+			return false;
 	}
-	return largest;
+	return true;
 }
 
 /*
  * damon_split_to_min_nr_regions() - Reach min_nr_regions by even splits.
  * @ctx:	The context.
  *
- * Splits the largest region of the context in halves (at a page boundary)
- * until the context has min_nr_regions regions or its largest region is a
- * single page.
+ * Splits the regions of the context into min_nr_regions pieces in all, as
+ * even as page boundaries allow, or into pages if there are not enough of
+ * them.  The largest piece size that makes enough pieces is searched for by
+ * bisection, then each region is cut into pieces of about that size: a few
+ * dozen passes over fewer than min_nr_regions regions, and one split per
+ * new region, instead of a search for the largest region before each
+ * split.
  */
 VISIBLE_IF_KUNIT void damon_split_to_min_nr_regions(struct damon_ctx *ctx)
 {
-	unsigned long nr = damon_total_nr_regions(ctx);
+	unsigned long min_nr = ctx->attrs.min_nr_regions;
+	unsigned long lo = 1, hi = 1, extra, nr;
+	struct damon_region *r, *next;
+	struct damon_target *t;
 
 	damon_assert_owner(ctx);
-	while (nr < ctx->attrs.min_nr_regions) {
-		struct damon_target *t = NULL;
-		struct damon_region *r = damon_largest_region(ctx, &t);
-		unsigned long nr_pages;
+	if (damon_total_nr_regions(ctx) >= min_nr)
+		return;
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			hi = max(hi, damon_nr_pages(r));
+	/*
+	 * Pieces of at most @lo pages make min_nr regions or more; pieces of
+	 * at most @hi pages, fewer.  With pieces of one page there may be
+	 * fewer still: then every region is cut into pages.
+	 */
+	if (damon_nr_pieces(ctx, 1) <= min_nr) {
+		hi = 1;
+	} else {
+		while (hi - lo > 1) {
+			unsigned long mid = lo + (hi - lo) / 2;
 
-		if (!r)
-			return;
-		nr_pages = damon_sz_region(r) / DAMON_MIN_REGION;
-		if (nr_pages < 2)
-			return;
-		if (damon_split_region_at(t, r, nr_pages / 2 * DAMON_MIN_REGION))
-			return;
-		nr++;
+			if (damon_nr_pieces(ctx, mid) >= min_nr)
+				lo = mid;
+			else
+				hi = mid;
+			if (damon_yield_or_stop(ctx))
+				return;
+		}
+	}
+	/* Pieces of @hi pages, and some more where that falls short. */
+	extra = min_nr - min(damon_nr_pieces(ctx, hi), min_nr);
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next, t) {
+			unsigned long pages = damon_nr_pages(r);
+
+			nr = DIV_ROUND_UP(pages, hi);
+			if (extra && hi > 1) {
+				unsigned long more = min(extra,
+					DIV_ROUND_UP(pages, hi - 1) - nr);
+
+				nr += more;
+				extra -= more;
+			}
+			if (nr > 1 && !damon_split_evenly(ctx, t, r, nr))
+				return;
+		}
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_split_to_min_nr_regions);
@@ -2117,8 +2373,11 @@ VISIBLE_IF_KUNIT void kdamond_aggregate(struct damon_ctx *ctx,
 
 	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
-		damon_for_each_region(r, t)
+		damon_for_each_region(r, t) {
 			trace_damon_aggregated(target_id, t->nr_regions, r);
+			if (damon_yield_or_stop(ctx))
+				return;
+		}
 		target_id++;
 	}
 	kdamond_update_ages(ctx, threshold);
@@ -2310,6 +2569,8 @@ VISIBLE_IF_KUNIT void damos_set_min_score(struct damon_ctx *ctx,
 		return;
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
+			if (damon_yield_or_stop(ctx))
+				break;
 			if (!damos_pattern_match(ctx, s, r))
 				continue;
 			hist[damos_region_score(ctx, t, r, s)] +=
@@ -2352,26 +2613,13 @@ static void damos_measure_goal(struct damos_quota_goal *g)
 	}
 }
 
-/*
- * @a * @b / @c, or U64_MAX if that does not fit in 64 bits.  @c must not be
- * 0.  mul_u64_u64_div_u64() must not be given a quotient that overflows: on
- * x86 its division would trap.
- */
-static u64 damos_mul_div_sat(u64 a, u64 b, u64 c)
-{
-	if (b && div64_u64(a, c) >= div64_u64(U64_MAX, b))
-		return U64_MAX;
-	return mul_u64_u64_div_u64(a, b, c);
-}
-
 /* Achievement of @g, in basis points of its target. */
 static unsigned long damos_goal_achievement(const struct damos_quota_goal *g)
 {
 	if (!g->target_value)
 		return g->current_value ? ULONG_MAX : DAMON_BP_DENOMINATOR;
-	return min_t(u64, damos_mul_div_sat(g->current_value,
-					    DAMON_BP_DENOMINATOR,
-					    g->target_value), ULONG_MAX);
+	return min_t(u64, damon_mul_div(g->current_value, DAMON_BP_DENOMINATOR,
+					g->target_value), ULONG_MAX);
 }
 
 /*
@@ -2398,21 +2646,18 @@ VISIBLE_IF_KUNIT unsigned long damos_goal_tuned_sz(unsigned long sz,
 EXPORT_SYMBOL_IF_KUNIT(damos_goal_tuned_sz);
 
 /*
- * Bytes the time quota of @q allows, at the throughput measured so far.  A
- * quota too large to compute is as good as none: ULONG_MAX.
+ * Bytes the time quota of @q allows, at the throughput measured so far.
+ * Saturates: a quota too large to compute allows everything.
  */
 static unsigned long damos_time_quota_sz(const struct damos_quota *q)
 {
-	u64 ns, sz;
+	u64 ns = damon_mul_div(q->ms, NSEC_PER_MSEC, 1);
+	u64 sz;
 
-	if (check_mul_overflow((u64)q->ms, (u64)NSEC_PER_MSEC, &ns))
-		return ULONG_MAX;
 	if (q->total_charged_ns && q->total_charged_sz)
-		sz = damos_mul_div_sat(ns, q->total_charged_sz,
-				       q->total_charged_ns);
-	else if (check_mul_overflow((u64)q->ms, (u64)DAMOS_INIT_SZ_PER_MS,
-				    &sz))
-		sz = U64_MAX;
+		sz = damon_mul_div(ns, q->total_charged_sz, q->total_charged_ns);
+	else
+		sz = damon_mul_div(q->ms, DAMOS_INIT_SZ_PER_MS, 1);
 	return min_t(u64, max_t(u64, sz, DAMON_MIN_REGION), ULONG_MAX);
 }
 
@@ -2569,6 +2814,8 @@ static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
 	for (; &r->list != &t->regions_list; r = damon_next_region(r)) {
 		unsigned long left;
 
+		if (damon_yield_or_stop(ctx))
+			return false;
 		if (damos_core_filter_out(t, tidx, r, s))
 			continue;
 		if (!damos_pattern_match(ctx, s, r))
@@ -2647,6 +2894,17 @@ static bool damos_due(struct damon_ctx *ctx, struct damos *s)
 	return now >= s->next_apply_sis;
 }
 
+/* Whether kdamond_apply_schemes() applies any scheme now. */
+static bool damos_any_due(struct damon_ctx *ctx)
+{
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx)
+		if (s->wmarks.activated && damos_due(ctx, s))
+			return true;
+	return false;
+}
+
 /*
  * kdamond_apply_schemes() - Apply the schemes that are active and due.
  * @ctx:	The context, after a sampling interval.
@@ -2687,33 +2945,6 @@ VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 	return applied;
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_apply_schemes);
-
-/*
- * kdamond_walks_done() - Move the walks every active scheme has served.
- * @ctx:	The context.
- * @walkers:	The walk requests, in the order of their &damon_request.walk_seq.
- * @ready:	Where the served ones go.
- *
- * A walk waits for the schemes that are active; with none, it is done.
- */
-static void kdamond_walks_done(struct damon_ctx *ctx,
-			       struct list_head *walkers,
-			       struct list_head *ready)
-{
-	unsigned long served = ULONG_MAX;
-	struct damon_request *req, *next;
-	struct damos *s;
-
-	damon_for_each_scheme(s, ctx) {
-		if (s->wmarks.activated)
-			served = min(served, s->walk_seq);
-	}
-	list_for_each_entry_safe(req, next, walkers, list) {
-		if (req->walk_seq > served)
-			break;
-		list_move_tail(&req->list, ready);
-	}
-}
 
 /* Free memory of the system, per mille of the total RAM. */
 static unsigned long damos_free_mem_rate(void)
@@ -2782,48 +3013,38 @@ static unsigned long damos_min_wmarks_interval(struct damon_ctx *ctx)
 /*
  * kdamond_wait_watermarks() - Idle while no scheme is active.
  * @ctx:	The context.
- * @q:		The requests the kdamond holds back.
  *
  * Sleeps for the shortest watermark interval if @ctx has schemes and none
- * is active.  kthread_stop() and damon_request() end the sleep early.
- * Requests of @q waiting for an aggregation or a scheme pass are made ready
- * instead of sleeping: none comes while idle, so walks see no region.
+ * is active.  kthread_stop() and damon_request() end the sleep early.  No
+ * aggregation and no pass of the schemes happen while idle, so the requests
+ * waiting for one are called at once instead, and walks see no region.
  *
  * Return: true if the kdamond idled, false if it should monitor.
  */
-static bool kdamond_wait_watermarks(struct damon_ctx *ctx,
-				    struct kdamond_requests *q)
+static bool kdamond_wait_watermarks(struct damon_ctx *ctx)
 {
 	ktime_t t;
 	u64 ns;
 
 	if (!kdamond_check_watermarks(ctx))
 		return false;
-	/*
-	 * No aggregation and no scheme pass happen while idle: answer the
-	 * requests waiting for one now rather than after the idle period.
-	 */
-	if (!list_empty(&q->walking) || !list_empty(&q->waiting)) {
-		list_splice_tail_init(&q->walking, &q->ready);
-		list_splice_tail_init(&q->waiting, &q->ready);
-		return true;
-	}
+	kdamond_handle_requests(ctx, true);
 	ns = (u64)damos_min_wmarks_interval(ctx) * NSEC_PER_USEC;
 	t = ns_to_ktime(ns);
-	spin_lock(&ctx->request_lock);
+	spin_lock(&damon_requests_lock);
 	if (!list_empty(&ctx->requests)) {
-		spin_unlock(&ctx->request_lock);
+		spin_unlock(&damon_requests_lock);
 		return true;
 	}
 	ctx->kdamond_idle = true;
 	set_current_state(TASK_IDLE);
-	spin_unlock(&ctx->request_lock);
+	spin_unlock(&damon_requests_lock);
 	if (!kthread_should_stop())
 		schedule_hrtimeout_range(&t, ns / 20, HRTIMER_MODE_REL);
 	__set_current_state(TASK_RUNNING);
-	spin_lock(&ctx->request_lock);
+	spin_lock(&damon_requests_lock);
 	ctx->kdamond_idle = false;
-	spin_unlock(&ctx->request_lock);
+	spin_unlock(&damon_requests_lock);
 	return true;
 }
 
@@ -2847,19 +3068,21 @@ static void kdamond_init_schemes(struct damon_ctx *ctx)
 /*
  * Sleep for @usecs, or until kthread_stop().  One hrtimer sleep in TASK_IDLE
  * state: it does not count as load, and the wake-up of kthread_stop() ends
- * it early.
+ * it early.  A sleep longer than ktime_t can count, some 292 years, lasts
+ * until that wake-up.
  */
 static void kdamond_sleep(unsigned long usecs)
 {
-	ktime_t t = ns_to_ktime((u64)usecs * NSEC_PER_USEC);
+	u64 ns = usecs > KTIME_MAX / NSEC_PER_USEC ? KTIME_MAX :
+		(u64)usecs * NSEC_PER_USEC;
+	ktime_t t = ns_to_ktime(ns);
 
 	set_current_state(TASK_IDLE);
 	if (kthread_should_stop()) {
 		__set_current_state(TASK_RUNNING);
 		return;
 	}
-	schedule_hrtimeout_range(&t, (u64)usecs * NSEC_PER_USEC / 20,
-				 HRTIMER_MODE_REL);
+	schedule_hrtimeout_range(&t, ns / 20, HRTIMER_MODE_REL);
 	__set_current_state(TASK_RUNNING);
 }
 
@@ -2891,19 +3114,54 @@ struct kdamond_start {
 	struct completion started;
 };
 
+/*
+ * Apply the schemes that are due, with the walk requests queued so far,
+ * numbered from *@walk_seq on in the order they came.  The walkers every
+ * active scheme has now walked are called; the others wait on the queue.
+ */
+static void kdamond_run_schemes(struct damon_ctx *ctx,
+				unsigned long *walk_seq)
+{
+	struct damon_request *req, *next;
+	LIST_HEAD(walkers);
+
+	if (!damos_any_due(ctx))
+		return;
+	kdamond_claim_requests(ctx, &walkers, false, true);
+	list_for_each_entry(req, &walkers, list) {
+		if (!req->walk_seq)
+			req->walk_seq = ++*walk_seq;
+	}
+	kdamond_apply_schemes(ctx, &walkers);
+	/* A pass cut short by a stop walked only a part of the regions. */
+	if (kthread_should_stop()) {
+		damon_cancel_request_list(&walkers);
+		return;
+	}
+	list_for_each_entry_safe(req, next, &walkers, list) {
+		if (kdamond_walk_done(ctx, req))
+			kdamond_call_request(ctx, req);
+	}
+	kdamond_unclaim_walks(ctx, &walkers);
+}
+
+/* The sampling interval count one @interval from now, saturated. */
+static unsigned long kdamond_sis_after(struct damon_ctx *ctx,
+				       unsigned long interval)
+{
+	return damon_sis_after(ctx->passed_sample_intervals,
+			       damon_interval_sis(&ctx->attrs, interval));
+}
+
 static int kdamond_fn(void *data)
 {
 	struct kdamond_start *start = data;
 	struct damon_ctx *ctx = start->ctx;
-	struct kdamond_requests q;
 	unsigned int max_nr_accesses = 0;
+	unsigned long walk_seq = 0;
 
 	/* @start lives on the stack of damon_start(): not used after this. */
 	complete(&start->started);
-	INIT_LIST_HEAD(&q.waiting);
-	INIT_LIST_HEAD(&q.ready);
-	INIT_LIST_HEAD(&q.walking);
-	q.walk_seq = 0;
 	ctx->passed_sample_intervals = 0;
 	ctx->nr_aggregations = 0;
 	ctx->next_aggregation_sis =
@@ -2917,10 +3175,10 @@ static int kdamond_fn(void *data)
 	damon_split_to_min_nr_regions(ctx);
 
 	while (!kthread_should_stop()) {
-		kdamond_handle_requests(ctx, &q);
+		kdamond_handle_requests(ctx, false);
 		if (kthread_should_stop() || !kdamond_has_valid_target(ctx))
 			break;
-		if (kdamond_wait_watermarks(ctx, &q))
+		if (kdamond_wait_watermarks(ctx))
 			continue;
 
 		if (ctx->ops.prepare_access_checks)
@@ -2930,21 +3188,17 @@ static int kdamond_fn(void *data)
 			max_nr_accesses = ctx->ops.check_accesses(ctx);
 		ctx->passed_sample_intervals++;
 
-		if (kdamond_apply_schemes(ctx, &q.walking))
-			kdamond_walks_done(ctx, &q.walking, &q.ready);
+		kdamond_run_schemes(ctx, &walk_seq);
 		if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis) {
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
-				ctx->passed_sample_intervals +
-				damon_interval_sis(&ctx->attrs,
-						   ctx->attrs.aggr_interval);
-			list_splice_tail_init(&q.waiting, &q.ready);
+				kdamond_sis_after(ctx, ctx->attrs.aggr_interval);
+			kdamond_requests_aggregated(ctx);
 		}
 		if (ctx->passed_sample_intervals >= ctx->next_ops_update_sis) {
 			ctx->next_ops_update_sis =
-				ctx->passed_sample_intervals +
-				damon_interval_sis(&ctx->attrs,
-						   ctx->attrs.ops_update_interval);
+				kdamond_sis_after(ctx,
+						  ctx->attrs.ops_update_interval);
 			if (ctx->ops.update)
 				ctx->ops.update(ctx);
 			damon_split_to_min_nr_regions(ctx);
@@ -2953,18 +3207,15 @@ static int kdamond_fn(void *data)
 
 	if (ctx->ops.cleanup)
 		ctx->ops.cleanup(ctx);
-	damon_cancel_request_list(&q.ready);
-	damon_cancel_request_list(&q.waiting);
-	damon_cancel_request_list(&q.walking);
 
 	spin_lock(&ctx->kdamond_lock);
 	WRITE_ONCE(ctx->kdamond, NULL);
 	ida_free(&damon_kdamond_ida, ctx->kdamond_id);
 	ctx->kdamond_id = -1;
 	/* New requests see kdamond == NULL; cancel those queued before. */
-	spin_lock(&ctx->request_lock);
+	spin_lock(&damon_requests_lock);
 	damon_cancel_request_list(&ctx->requests);
-	spin_unlock(&ctx->request_lock);
+	spin_unlock(&damon_requests_lock);
 	kdamond_running_put(1);
 	/*
 	 * A spinlock, not a mutex: the creator may free @ctx as soon as it
@@ -3028,6 +3279,8 @@ static int __damon_start(struct damon_ctx *ctx)
 	int id;
 
 	lockdep_assert_held(&damon_lock);
+	/* A damon_stop() that sees the new kdamond waits for it to run. */
+	guard(mutex)(&ctx->run_lock);
 	id = ida_alloc(&damon_kdamond_ida, GFP_KERNEL);
 	if (id < 0)
 		return id;
@@ -3045,7 +3298,8 @@ static int __damon_start(struct damon_ctx *ctx)
 	wake_up_process(tsk);
 	/*
 	 * Wait until kdamond_fn() runs: a kthread stopped before that would
-	 * never run it, and so never clean up.
+	 * never run it, and so never clean up.  damon_stop() cannot stop it
+	 * meanwhile: it needs run_lock.
 	 */
 	wait_for_completion(&start.started);
 	return 0;
@@ -3063,11 +3317,13 @@ static int __damon_start(struct damon_ctx *ctx)
  *
  * Context: Process context; may sleep.
  * Return: 0 on success, -EINVAL if @nr_ctxs is below 1 or a context has no
- * target, appears twice, or has an invalid scheme (an inverted access
- * pattern range, an invalid enum value, or an action or filter type its
- * operations set does not support), -EBUSY if a context is already running, an
- * exclusive group is running, or @exclusive is set while any context runs,
- * another negative error code if a thread could not be created.
+ * target, appears twice, has attributes damon_set_attrs() would refuse, or
+ * has an invalid scheme (an inverted access pattern, inverted watermarks, an
+ * invalid metric, an out-of-range quota weight, an empty address filter, or
+ * an action or filter type its operations set does not support), -EBUSY if
+ * a context is already running, an exclusive group is running, or
+ * @exclusive is set while any context runs, another negative error code if
+ * a thread could not be created.
  */
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 {
@@ -3077,6 +3333,9 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 		return -EINVAL;
 	for (i = 0; i < nr_ctxs; i++) {
 		if (!ctxs[i] || damon_targets_empty(ctxs[i]))
+			return -EINVAL;
+		/* The attributes may have been set without damon_set_attrs(). */
+		if (damon_check_attrs(&ctxs[i]->attrs))
 			return -EINVAL;
 		if (damon_check_schemes(&ctxs[i]->ops, ctxs[i]))
 			return -EINVAL;
@@ -3117,6 +3376,11 @@ static int __damon_stop(struct damon_ctx *ctx)
 {
 	struct task_struct *tsk;
 
+	/*
+	 * Only one kthread_stop() may wait for a thread: the thread's exit
+	 * wakes one waiter.  Whoever comes second finds kdamond cleared.
+	 */
+	guard(mutex)(&ctx->run_lock);
 	spin_lock(&ctx->kdamond_lock);
 	tsk = ctx->kdamond;
 	if (tsk)
@@ -3137,7 +3401,10 @@ static int __damon_stop(struct damon_ctx *ctx)
  *
  * Stops every running context of @ctxs and waits until their kdamonds have
  * ended.  Pending requests are dropped (damon_request() returns
- * -ECANCELED).  The contexts stay owned by their creator.
+ * -ECANCELED).  The contexts stay owned by their creator.  It may race with
+ * damon_start() and with other damon_stop() calls on the same contexts:
+ * a kdamond still starting is stopped once it runs, and a kdamond that
+ * another call stops is waited for by that call only.
  *
  * Context: Process context; sleeps.  Not from a kdamond of @ctxs.
  * Return: 0 on success, -EINVAL if @nr_ctxs is below 1, -EPERM if a context

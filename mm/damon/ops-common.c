@@ -25,6 +25,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/overflow.h>
 #include <linux/page_idle.h>
 #include <linux/pagemap.h>
 #include <linux/huge_mm.h>
@@ -284,9 +285,13 @@ static unsigned int damon_freq_subscore(struct damon_ctx *ctx,
 static unsigned int damon_age_subscore(struct damon_ctx *ctx,
 				       struct damon_region *r)
 {
-	u64 ms = div_u64((u64)r->age * ctx->attrs.aggr_interval, USEC_PER_MSEC);
 	unsigned int lg, frac, steps;
+	u64 us, ms;
 
+	/* An age too long to count in microseconds scores the maximum. */
+	if (check_mul_overflow((u64)r->age, (u64)ctx->attrs.aggr_interval, &us))
+		return DAMON_SCORE_PERMIL;
+	ms = div_u64(us, USEC_PER_MSEC);
 	if (!ms)
 		return 0;
 	lg = ilog2(ms);

@@ -15,11 +15,13 @@
  *
  * The DAMOS actions go through the same folios, one by one: each LRU folio
  * of the region first passes the scheme's anon, memcg and young filters,
- * then the action (reclaim, LRU position, migration) is applied to it.
+ * then the action (reclaim, LRU position, migration) is applied to it.  A
+ * "stat" scheme without such filters visits no folio at all.
  */
 
 #include <linux/damon.h>
 #include <linux/init.h>
+#include <linux/kthread.h>
 #include <linux/memcontrol.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
@@ -166,6 +168,17 @@ static bool damon_pa_young(unsigned long paddr,
 	return accessed;
 }
 
+/*
+ * The hooks run in the kdamond only.  With many regions a pass takes long:
+ * end it early when the kdamond is being stopped, so that damon_stop() need
+ * not wait for it.
+ */
+static bool damon_pa_yield_or_stop(void)
+{
+	cond_resched();
+	return kthread_should_stop();
+}
+
 static void damon_pa_prepare_access_checks(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
@@ -176,7 +189,8 @@ static void damon_pa_prepare_access_checks(struct damon_ctx *ctx)
 			r->sampling_addr = damon_rand(ctx, r->ar.start,
 						      r->ar.end);
 			damon_pa_mkold(r->sampling_addr);
-			cond_resched();
+			if (damon_pa_yield_or_stop())
+				return;
 		}
 	}
 }
@@ -194,7 +208,8 @@ static unsigned int damon_pa_check_accesses(struct damon_ctx *ctx)
 			accessed = damon_pa_young(r->sampling_addr, &last);
 			damon_update_region_access(r, accessed, &ctx->attrs);
 			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
-			cond_resched();
+			if (damon_pa_yield_or_stop())
+				return max_nr_accesses;
 		}
 	}
 	return max_nr_accesses;
@@ -240,15 +255,31 @@ static bool damon_pa_filter_match(struct damos_filter *f, struct folio *folio)
 	return match;
 }
 
+/* Whether @f is one of the filters applied here, folio by folio. */
+static bool damon_pa_folio_filter(struct damos_filter *f)
+{
+	return f->type == DAMOS_FILTER_TYPE_ANON ||
+		f->type == DAMOS_FILTER_TYPE_MEMCG ||
+		f->type == DAMOS_FILTER_TYPE_YOUNG;
+}
+
+static bool damon_pa_has_folio_filter(struct damos *s)
+{
+	struct damos_filter *f;
+
+	damos_for_each_filter(f, s)
+		if (damon_pa_folio_filter(f))
+			return true;
+	return false;
+}
+
 /* Apply the ops filters of @s in order: true if one excludes @folio. */
 static bool damon_pa_filter_out(struct damos *s, struct folio *folio)
 {
 	struct damos_filter *f;
 
 	damos_for_each_filter(f, s) {
-		if (f->type != DAMOS_FILTER_TYPE_ANON &&
-		    f->type != DAMOS_FILTER_TYPE_MEMCG &&
-		    f->type != DAMOS_FILTER_TYPE_YOUNG)
+		if (!damon_pa_folio_filter(f))
 			continue;
 		if (damon_pa_filter_match(f, folio) == f->matching)
 			return true;
@@ -343,10 +374,13 @@ static bool damon_pa_valid_nid(int nid)
  * Apply the action of @s to the LRU folios of @r that pass its filters.
  * Other pages are skipped.  A folio that straddles a boundary of @r counts
  * with its part inside @r only, except for reclaim and migration, which
- * count what they actually moved.
+ * count what they actually moved.  DAMOS_STAT does nothing to the memory:
+ * without a filter to apply, the whole region counts and no folio is
+ * visited, so that a "stat" scheme costs nothing per page.
  *
  * Return: the bytes the action was applied to; for DAMOS_STAT, the bytes
- * that passed the filters.
+ * of the LRU folios that passed the filters, or the size of @r if it has no
+ * filter applied here.
  */
 static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 					   struct damon_target *t,
@@ -364,9 +398,13 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 	     s->action == DAMOS_MIGRATE_COLD) &&
 	    !damon_pa_valid_nid(s->target_nid))
 		return 0;
+	if (s->action == DAMOS_STAT && !damon_pa_has_folio_filter(s))
+		return damon_sz_region(r);
 
 	while (addr < r->ar.end) {
-		cond_resched();
+		/* What was isolated so far is still handled below. */
+		if (damon_pa_yield_or_stop())
+			break;
 		folio = damon_get_folio(PHYS_PFN(addr));
 		if (!folio) {
 			addr = PAGE_ALIGN(addr + 1);

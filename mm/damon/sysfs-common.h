@@ -34,8 +34,11 @@
  * Removing a kobject waits for the show and store handlers of the files below
  * it to return.  A handler that blocked on this mutex while the remover holds
  * it would therefore deadlock, so every handler takes it with
- * mutex_trylock() and fails with -EBUSY when it is busy.  Files that only
- * hold a value never take it.
+ * mutex_trylock() and fails with -EBUSY when it is busy.  The one exception
+ * is a "state" command that copies results in after waiting for the
+ * kdamond: it has given up its protection against removal first.  Nobody
+ * waits for a kdamond with this mutex held.  Files that only hold a value
+ * never take it.
  */
 extern struct mutex damon_sysfs_lock;
 
@@ -359,10 +362,11 @@ struct damon_sysfs_context {
  * @kobj:	The kobject of the directory.
  * @contexts:	The contexts/ directory, of &struct damon_sysfs_context.
  * @damon_ctx:	The context this directory last started, or NULL.  It may
- *		have stopped by itself since.  Protected by &damon_sysfs_lock.
+ *		have stopped by itself since.  Protected by damon_sysfs_ctx_lock
+ *		of sysfs.c.
  * @stopped:	Whether the last "on" started a kdamond that has stopped
  *		since, by "off" or by itself: "off" then fails with -EPERM
- *		rather than -EINVAL.  Protected by &damon_sysfs_lock.
+ *		rather than -EINVAL.  Protected by damon_sysfs_ctx_lock.
  */
 struct damon_sysfs_kdamond {
 	struct kobject kobj;
@@ -373,21 +377,39 @@ struct damon_sysfs_kdamond {
 
 /**
  * struct damon_sysfs_cmd - A command of a kdamond's "state" file.
- * @word:		What the user writes.
- * @run:		Runs a command on the kdamond directory itself.
- * @run_schemes:	Runs a scheme command: @ctx is the running context,
- *			@schemes the schemes/ directory of the kdamond's
- *			context.  The command fails with -EINVAL without
- *			calling it if the kdamond does not run.
+ * @word:	What the user writes.
+ * @run:	Runs a command on the kdamond directory itself ("on",
+ *		"off"), which takes the locks it needs.
+ * @run_dir:	Runs a command on the directories of the context @dir alone,
+ *		with &damon_sysfs_lock held.  Fails with -EINVAL without being
+ *		called if the kdamond does not run.
+ * @prepare:	For a command the kdamond runs: fills in &damon_request.fn,
+ *		&damon_request.arg and maybe &damon_request.walk_fn of @req
+ *		from the context @dir, with &damon_sysfs_lock held.  The
+ *		command fails with -EINVAL without calling it if the kdamond
+ *		does not run.
+ * @publish:	Optional, with @prepare: copies into @dir what the kdamond
+ *		left in &damon_request.arg of @req, with &damon_sysfs_lock
+ *		held.  Called only if the kdamond called the request's
+ *		function and it returned 0.
+ * @release:	With @prepare: frees what @prepare allocated for @req.  Called
+ *		last, without any lock held.
  *
- * A command has either @run or @run_schemes.  Both are called with
- * &damon_sysfs_lock held, and return 0 or an error for the writer.
+ * A command has one of @run, @run_dir and @prepare, and they return 0 or an
+ * error for the writer.  The writer of a @prepare command waits for the
+ * kdamond without holding any lock, so the request must not touch the
+ * directories: it works on what @prepare copied out of them, and @publish
+ * copies its results back.
  */
 struct damon_sysfs_cmd {
 	const char *word;
 	int (*run)(struct damon_sysfs_kdamond *kdamond);
-	int (*run_schemes)(struct damon_ctx *ctx,
-			   struct damon_sysfs_array *schemes);
+	int (*run_dir)(struct damon_sysfs_context *dir);
+	int (*prepare)(struct damon_sysfs_context *dir,
+		       struct damon_request *req);
+	int (*publish)(struct damon_sysfs_context *dir,
+		       struct damon_request *req);
+	void (*release)(struct damon_request *req);
 };
 
 /* === schemes/ (sysfs-schemes.c) === */

@@ -556,51 +556,91 @@ int damon_sysfs_add_schemes(struct damon_ctx *ctx,
 /* === The scheme commands === */
 
 /*
- * Each command maps the schemes of the running context to the schemes/<N>/
+ * The commands the kdamond runs copy what they need out of the
+ * schemes/<N>/ directories before they queue their request, and copy its
+ * results back once it is done: the writer waits without damon_sysfs_lock,
+ * so the directories may change meanwhile, and the kdamond never touches
+ * them.  Each command maps the schemes of the running context to the
  * directories by position; the extra ones on either side are left alone.
- * The request functions run in the kdamond while the "state" writer holds
- * damon_sysfs_lock, so the directories cannot go away meanwhile.
  */
 
-/* Run @fn in the kdamond of @ctx with @arg, and wait for it. */
-static int damon_sysfs_schemes_request(struct damon_ctx *ctx,
-				       int (*fn)(struct damon_ctx *, void *),
-				       void *arg)
-{
-	struct damon_request req = {
-		.fn = fn,
-		.arg = arg,
-	};
-	int err = damon_request(ctx, &req);
+/**
+ * struct damon_sysfs_scheme_vals - What "update_schemes_stats" and
+ * "update_schemes_effective_quotas" copy out of the running schemes.
+ * @nr:		Number of schemes/<N>/ directories when the command started.
+ * @nr_copied:	Number of entries of @vals the kdamond filled in.
+ * @vals:	One entry per scheme, in order: its statistics or its
+ *		effective quota.
+ */
+struct damon_sysfs_scheme_vals {
+	int nr;
+	int nr_copied;
+	union {
+		struct damos_stat stat;
+		unsigned long esz;
+	} vals[];
+};
 
-	return err ? err : req.result;
+static int damon_sysfs_vals_prepare(struct damon_sysfs_context *dir,
+				    struct damon_request *req,
+				    int (*fn)(struct damon_ctx *, void *))
+{
+	struct damon_sysfs_scheme_vals *v;
+	int nr = dir->schemes->nr;
+
+	v = kzalloc(struct_size(v, vals, nr), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	v->nr = nr;
+	req->fn = fn;
+	req->arg = v;
+	return 0;
+}
+
+static void damon_sysfs_free_arg(struct damon_request *req)
+{
+	kfree(req->arg);
 }
 
 static int damon_sysfs_stats_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damon_sysfs_scheme *dir;
-	struct damos_stat *stat;
+	struct damon_sysfs_scheme_vals *v = arg;
 	struct damos *s;
-	int i = 0;
 
 	damon_for_each_scheme(s, ctx) {
-		dir = damon_sysfs_nth_scheme(arg, i++);
-		if (!dir)
+		if (v->nr_copied >= v->nr)
 			break;
-		stat = &dir->stats->stat;
-		WRITE_ONCE(stat->nr_tried, s->stat.nr_tried);
-		WRITE_ONCE(stat->sz_tried, s->stat.sz_tried);
-		WRITE_ONCE(stat->nr_applied, s->stat.nr_applied);
-		WRITE_ONCE(stat->sz_applied, s->stat.sz_applied);
-		WRITE_ONCE(stat->qt_exceeds, s->stat.qt_exceeds);
+		v->vals[v->nr_copied++].stat = s->stat;
 	}
 	return 0;
 }
 
-static int damon_sysfs_update_stats(struct damon_ctx *ctx,
-				    struct damon_sysfs_array *schemes)
+static int damon_sysfs_stats_prepare(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
 {
-	return damon_sysfs_schemes_request(ctx, damon_sysfs_stats_fn, schemes);
+	return damon_sysfs_vals_prepare(dir, req, damon_sysfs_stats_fn);
+}
+
+static int damon_sysfs_stats_publish(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
+{
+	struct damon_sysfs_scheme_vals *v = req->arg;
+	struct damon_sysfs_scheme *sdir;
+	struct damos_stat *stat;
+	int i;
+
+	for (i = 0; i < v->nr_copied; i++) {
+		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
+		if (!sdir)
+			break;
+		stat = &sdir->stats->stat;
+		WRITE_ONCE(stat->nr_tried, v->vals[i].stat.nr_tried);
+		WRITE_ONCE(stat->sz_tried, v->vals[i].stat.sz_tried);
+		WRITE_ONCE(stat->nr_applied, v->vals[i].stat.nr_applied);
+		WRITE_ONCE(stat->sz_applied, v->vals[i].stat.sz_applied);
+		WRITE_ONCE(stat->qt_exceeds, v->vals[i].stat.qt_exceeds);
+	}
+	return 0;
 }
 
 /* Whether @q limits its scheme by size, by time or by goals. */
@@ -611,25 +651,39 @@ static bool damon_sysfs_quota_set(const struct damos_quota *q)
 
 static int damon_sysfs_esz_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damon_sysfs_scheme *dir;
+	struct damon_sysfs_scheme_vals *v = arg;
 	struct damos *s;
-	int i = 0;
 
 	damon_for_each_scheme(s, ctx) {
-		dir = damon_sysfs_nth_scheme(arg, i++);
-		if (!dir)
+		if (v->nr_copied >= v->nr)
 			break;
 		/* As for "bytes", 0 means that no quota is set. */
-		WRITE_ONCE(dir->quotas->effective_bytes,
-			   damon_sysfs_quota_set(&s->quota) ? s->quota.esz : 0);
+		v->vals[v->nr_copied++].esz =
+			damon_sysfs_quota_set(&s->quota) ? s->quota.esz : 0;
 	}
 	return 0;
 }
 
-static int damon_sysfs_update_esz(struct damon_ctx *ctx,
-				  struct damon_sysfs_array *schemes)
+static int damon_sysfs_esz_prepare(struct damon_sysfs_context *dir,
+				   struct damon_request *req)
 {
-	return damon_sysfs_schemes_request(ctx, damon_sysfs_esz_fn, schemes);
+	return damon_sysfs_vals_prepare(dir, req, damon_sysfs_esz_fn);
+}
+
+static int damon_sysfs_esz_publish(struct damon_sysfs_context *dir,
+				   struct damon_request *req)
+{
+	struct damon_sysfs_scheme_vals *v = req->arg;
+	struct damon_sysfs_scheme *sdir;
+	int i;
+
+	for (i = 0; i < v->nr_copied; i++) {
+		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
+		if (!sdir)
+			break;
+		WRITE_ONCE(sdir->quotas->effective_bytes, v->vals[i].esz);
+	}
+	return 0;
 }
 
 /*
@@ -672,36 +726,51 @@ static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg)
 	return 0;
 }
 
+/* Free the goals the kdamond did not take, and @req->arg. */
+static void damon_sysfs_goals_release(struct damon_request *req)
+{
+	struct damon_sysfs_goals *built = req->arg;
+	struct damos_quota_goal *g, *next;
+	int i;
+
+	for (i = 0; i < built->nr; i++) {
+		list_for_each_entry_safe(g, next, &built->goals[i], list)
+			damos_destroy_quota_goal(g);
+	}
+	kfree(built->goals);
+	kfree(built);
+}
+
 /*
  * commit_schemes_quota_goals: replace the goals of each running scheme by
  * those of its directory, so that goals can be added, removed or changed.
  */
-static int damon_sysfs_commit_goals(struct damon_ctx *ctx,
-				    struct damon_sysfs_array *schemes)
+static int damon_sysfs_goals_prepare(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
 {
-	struct damon_sysfs_goals built = { .nr = schemes->nr };
-	struct damos_quota_goal *g, *next;
+	struct damon_sysfs_scheme *sdir;
+	struct damon_sysfs_goals *built;
 	int i, err = 0;
 
-	if (!built.nr)
-		return 0;
-	built.goals = kcalloc(built.nr, sizeof(*built.goals), GFP_KERNEL);
-	if (!built.goals)
+	built = kzalloc(sizeof(*built), GFP_KERNEL);
+	if (!built)
 		return -ENOMEM;
-	for (i = 0; i < built.nr; i++)
-		INIT_LIST_HEAD(&built.goals[i]);
-	for (i = 0; i < built.nr && !err; i++)
-		err = damon_sysfs_build_goals(damon_sysfs_nth_scheme(schemes, i),
-					      &built.goals[i]);
-	if (!err)
-		err = damon_sysfs_schemes_request(ctx, damon_sysfs_goals_fn,
-						  &built);
-	/* What the kdamond did not take. */
-	for (i = 0; i < built.nr; i++) {
-		list_for_each_entry_safe(g, next, &built.goals[i], list)
-			damos_destroy_quota_goal(g);
+	built->nr = dir->schemes->nr;
+	built->goals = kcalloc(built->nr, sizeof(*built->goals), GFP_KERNEL);
+	if (!built->goals) {
+		kfree(built);
+		return -ENOMEM;
 	}
-	kfree(built.goals);
+	req->fn = damon_sysfs_goals_fn;
+	req->arg = built;
+	for (i = 0; i < built->nr; i++)
+		INIT_LIST_HEAD(&built->goals[i]);
+	for (i = 0; i < built->nr && !err; i++) {
+		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
+		err = damon_sysfs_build_goals(sdir, &built->goals[i]);
+	}
+	if (err)
+		damon_sysfs_goals_release(req);
 	return err;
 }
 
@@ -779,89 +848,107 @@ static int damon_sysfs_tried_fn(struct damon_ctx *ctx, void *arg)
 	return 0;
 }
 
-/*
- * Hand what a walk collected for one scheme to its tried_regions/ directory
- * @dir, or, if @err is already set, only free it.
- */
-static int damon_sysfs_tried_publish(struct damon_sysfs_tried_regions *dir,
-				     struct damon_sysfs_tried *tried,
-				     bool collect, int err)
+static void damon_sysfs_tried_release(struct damon_request *req)
 {
+	struct damon_sysfs_tried_walk *walk = req->arg;
 	struct damon_sysfs_tried_region *r, *next;
+	int i;
 
-	if (!err) {
-		WRITE_ONCE(dir->total_bytes, tried->total_bytes);
-		if (collect)
-			err = damon_sysfs_array_reserve(&dir->arr, tried->nr);
-	}
-	list_for_each_entry_safe(r, next, &tried->regions, list) {
-		list_del(&r->list);
-		if (err)
+	for (i = 0; i < walk->nr; i++) {
+		list_for_each_entry_safe(r, next, &walk->tried[i].regions,
+					 list) {
+			list_del(&r->list);
 			kobject_put(&r->kobj);
-		else
-			err = damon_sysfs_array_push(&dir->arr, &r->kobj);
+		}
 	}
-	return err;
+	kfree(walk->tried);
+	kfree(walk);
 }
 
-static int damon_sysfs_update_tried(struct damon_ctx *ctx,
-				    struct damon_sysfs_array *schemes,
-				    bool collect)
+static int damon_sysfs_tried_prepare(struct damon_sysfs_context *dir,
+				     struct damon_request *req, bool collect)
 {
-	struct damon_sysfs_tried_walk walk = {
-		.nr = schemes->nr,
-		.collect = collect,
-	};
-	struct damon_request req = {
-		.fn = damon_sysfs_tried_fn,
-		.walk_fn = damon_sysfs_tried_walk_fn,
-		.arg = &walk,
-	};
-	struct damon_sysfs_scheme *dir;
-	int i, err, ret;
+	struct damon_sysfs_tried_walk *walk;
+	int i;
 
-	if (!walk.nr)
-		return 0;
-	walk.tried = kcalloc(walk.nr, sizeof(*walk.tried), GFP_KERNEL);
-	if (!walk.tried)
+	walk = kzalloc(sizeof(*walk), GFP_KERNEL);
+	if (!walk)
 		return -ENOMEM;
-	for (i = 0; (dir = damon_sysfs_nth_scheme(schemes, i)); i++) {
-		INIT_LIST_HEAD(&walk.tried[i].regions);
-		if (collect)
-			damon_sysfs_array_clear(&dir->tried_regions->arr);
+	walk->nr = dir->schemes->nr;
+	walk->collect = collect;
+	walk->tried = kcalloc(walk->nr, sizeof(*walk->tried), GFP_KERNEL);
+	if (walk->nr && !walk->tried) {
+		kfree(walk);
+		return -ENOMEM;
 	}
-	ret = damon_request(ctx, &req);
-	for (i = 0; (dir = damon_sysfs_nth_scheme(schemes, i)); i++) {
-		err = damon_sysfs_tried_publish(dir->tried_regions,
-						&walk.tried[i], collect, ret);
+	for (i = 0; i < walk->nr; i++)
+		INIT_LIST_HEAD(&walk->tried[i].regions);
+	req->fn = damon_sysfs_tried_fn;
+	/* Without a scheme directory, there is no pass to wait for. */
+	if (walk->nr)
+		req->walk_fn = damon_sysfs_tried_walk_fn;
+	req->arg = walk;
+	return 0;
+}
+
+static int damon_sysfs_tried_regions_prepare(struct damon_sysfs_context *dir,
+					     struct damon_request *req)
+{
+	return damon_sysfs_tried_prepare(dir, req, true);
+}
+
+static int damon_sysfs_tried_bytes_prepare(struct damon_sysfs_context *dir,
+					   struct damon_request *req)
+{
+	return damon_sysfs_tried_prepare(dir, req, false);
+}
+
+/*
+ * Hand what the walk collected to the tried_regions/ directories.  The
+ * regions handed over, or freed on failure, leave the walk.
+ */
+static int damon_sysfs_tried_publish(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
+{
+	struct damon_sysfs_tried_walk *walk = req->arg;
+	struct damon_sysfs_tried_region *r, *next;
+	struct damon_sysfs_tried_regions *trdir;
+	struct damon_sysfs_scheme *sdir;
+	struct damon_sysfs_tried *tried;
+	int i, err = 0, ret = 0;
+
+	for (i = 0; i < walk->nr; i++) {
+		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
+		if (!sdir)
+			break;
+		tried = &walk->tried[i];
+		trdir = sdir->tried_regions;
+		WRITE_ONCE(trdir->total_bytes, tried->total_bytes);
+		if (!walk->collect)
+			continue;
+		err = damon_sysfs_array_reserve(&trdir->arr, tried->nr);
+		list_for_each_entry_safe(r, next, &tried->regions, list) {
+			list_del(&r->list);
+			if (err)
+				kobject_put(&r->kobj);
+			else
+				err = damon_sysfs_array_push(&trdir->arr,
+							     &r->kobj);
+		}
 		if (!ret)
 			ret = err;
 	}
-	kfree(walk.tried);
 	return ret;
 }
 
-static int damon_sysfs_update_tried_regions(struct damon_ctx *ctx,
-					    struct damon_sysfs_array *schemes)
+static int damon_sysfs_clear_tried(struct damon_sysfs_context *dir)
 {
-	return damon_sysfs_update_tried(ctx, schemes, true);
-}
-
-static int damon_sysfs_update_tried_bytes(struct damon_ctx *ctx,
-					  struct damon_sysfs_array *schemes)
-{
-	return damon_sysfs_update_tried(ctx, schemes, false);
-}
-
-static int damon_sysfs_clear_tried(struct damon_ctx *ctx,
-				   struct damon_sysfs_array *schemes)
-{
-	struct damon_sysfs_scheme *dir;
+	struct damon_sysfs_scheme *sdir;
 	int i;
 
-	for (i = 0; (dir = damon_sysfs_nth_scheme(schemes, i)); i++) {
-		damon_sysfs_array_clear(&dir->tried_regions->arr);
-		WRITE_ONCE(dir->tried_regions->total_bytes, 0);
+	for (i = 0; (sdir = damon_sysfs_nth_scheme(dir->schemes, i)); i++) {
+		damon_sysfs_array_clear(&sdir->tried_regions->arr);
+		WRITE_ONCE(sdir->tried_regions->total_bytes, 0);
 	}
 	return 0;
 }
@@ -872,16 +959,25 @@ static int damon_sysfs_clear_tried(struct damon_ctx *ctx,
  */
 const struct damon_sysfs_cmd damon_sysfs_schemes_cmds[] = {
 	{ .word = "commit_schemes_quota_goals",
-	  .run_schemes = damon_sysfs_commit_goals },
+	  .prepare = damon_sysfs_goals_prepare,
+	  .release = damon_sysfs_goals_release },
 	{ .word = "update_schemes_stats",
-	  .run_schemes = damon_sysfs_update_stats },
+	  .prepare = damon_sysfs_stats_prepare,
+	  .publish = damon_sysfs_stats_publish,
+	  .release = damon_sysfs_free_arg },
 	{ .word = "update_schemes_tried_regions",
-	  .run_schemes = damon_sysfs_update_tried_regions },
+	  .prepare = damon_sysfs_tried_regions_prepare,
+	  .publish = damon_sysfs_tried_publish,
+	  .release = damon_sysfs_tried_release },
 	{ .word = "update_schemes_tried_bytes",
-	  .run_schemes = damon_sysfs_update_tried_bytes },
+	  .prepare = damon_sysfs_tried_bytes_prepare,
+	  .publish = damon_sysfs_tried_publish,
+	  .release = damon_sysfs_tried_release },
 	{ .word = "clear_schemes_tried_regions",
-	  .run_schemes = damon_sysfs_clear_tried },
+	  .run_dir = damon_sysfs_clear_tried },
 	{ .word = "update_schemes_effective_quotas",
-	  .run_schemes = damon_sysfs_update_esz },
+	  .prepare = damon_sysfs_esz_prepare,
+	  .publish = damon_sysfs_esz_publish,
+	  .release = damon_sysfs_free_arg },
 	{ }
 };

@@ -12,10 +12,15 @@
  *
  * The directories only keep what the user wrote.  "on" builds a fresh
  * &struct damon_ctx from them and starts it; "commit" builds another one and
- * hands it to the running kdamond through damon_request().  The running
- * context is never touched directly.  A kdamond directory keeps the context
- * it started; if the kdamond ended by itself, that stale context is
+ * hands it to the running kdamond through a &struct damon_request.  The
+ * running context is never touched directly.  A kdamond directory keeps the
+ * context it started; if the kdamond ended by itself, that stale context is
  * destroyed the next time the directory is used or when it is removed.
+ *
+ * No handler waits for a kdamond with a lock held: a command the kdamond
+ * carries out is queued under the locks, and waited for after they are
+ * dropped.  "off" needs only the lock of the context pointers, so it works
+ * whatever other writers do.
  */
 
 #include <linux/err.h>
@@ -303,12 +308,24 @@ EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_ctx_from_dir);
 /* === The "state" commands === */
 
 /*
+ * Protects &damon_sysfs_kdamond.damon_ctx of every kdamond directory.
+ *
+ * Taken inside &damon_sysfs_lock where both are needed, but also alone, and
+ * then with mutex_lock(): it is held only for short sections that never
+ * wait for a kdamond's work nor for sysfs (checking whether a context runs,
+ * starting it, detaching it, queueing a request on it).  "off" and the
+ * reads of "state" and "pid" take this lock only, so that they work
+ * whatever another writer holding &damon_sysfs_lock does.
+ */
+static DEFINE_MUTEX(damon_sysfs_ctx_lock);
+
+/*
  * Tell whether the kdamond of @kdamond runs.  A context whose kdamond ended
  * by itself is destroyed here.
  */
 static bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond)
 {
-	lockdep_assert_held(&damon_sysfs_lock);
+	lockdep_assert_held(&damon_sysfs_ctx_lock);
 	if (kdamond->damon_ctx && !damon_is_running(kdamond->damon_ctx)) {
 		damon_destroy_ctx(kdamond->damon_ctx);
 		kdamond->damon_ctx = NULL;
@@ -317,13 +334,24 @@ static bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond)
 	return kdamond->damon_ctx;
 }
 
-/* The one context directory of @kdamond, or NULL if it has not one. */
+/* damon_sysfs_kdamond_running() for a caller without damon_sysfs_ctx_lock. */
+static bool damon_sysfs_kdamond_on(struct damon_sysfs_kdamond *kdamond)
+{
+	guard(mutex)(&damon_sysfs_ctx_lock);
+	return damon_sysfs_kdamond_running(kdamond);
+}
+
+/*
+ * The one context directory of @kdamond, or NULL if it has not one (or no
+ * longer has a contexts/ directory: it is being removed).
+ */
 static struct damon_sysfs_context *
 damon_sysfs_kdamond_context(struct damon_sysfs_kdamond *kdamond)
 {
 	struct damon_sysfs_array *contexts = kdamond->contexts;
 
-	if (contexts->nr != 1)
+	lockdep_assert_held(&damon_sysfs_lock);
+	if (!contexts || contexts->nr != 1)
 		return NULL;
 	return damon_sysfs_item(contexts, 0, struct damon_sysfs_context);
 }
@@ -337,15 +365,19 @@ damon_sysfs_kdamond_build(struct damon_sysfs_kdamond *kdamond)
 	return dir ? damon_sysfs_ctx_from_dir(dir) : ERR_PTR(-EINVAL);
 }
 
-static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kdamond)
+/* Build and start a context, with damon_sysfs_lock held. */
+static int __damon_sysfs_turn_on(struct damon_sysfs_kdamond *kdamond)
 {
 	struct damon_ctx *ctx;
 	int err;
 
-	if (damon_sysfs_kdamond_running(kdamond))
+	if (damon_sysfs_kdamond_on(kdamond))
 		return -EBUSY;
-	kdamond->stopped = false;
+	/* Only "on" sets damon_ctx, and only with damon_sysfs_lock held. */
 	ctx = damon_sysfs_kdamond_build(kdamond);
+	guard(mutex)(&damon_sysfs_ctx_lock);
+	/* "off" after a failed "on" fails as if none had started. */
+	kdamond->stopped = false;
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	err = damon_start(&ctx, 1, false);
@@ -356,24 +388,40 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kdamond)
 	return err;
 }
 
-/*
- * As in the stock ABI, "off" on a kdamond that this directory started and
- * that has stopped since fails with -EPERM, and with -EINVAL if it never
- * started one.
- */
-static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kdamond)
+static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kdamond)
 {
 	int err;
 
-	if (!damon_sysfs_kdamond_running(kdamond))
-		return kdamond->stopped ? -EPERM : -EINVAL;
-	err = damon_stop(&kdamond->damon_ctx, 1);
-	if (!err) {
-		damon_destroy_ctx(kdamond->damon_ctx);
+	/* See damon_sysfs_lock for why this does not wait. */
+	if (!mutex_trylock(&damon_sysfs_lock))
+		return -EBUSY;
+	err = __damon_sysfs_turn_on(kdamond);
+	mutex_unlock(&damon_sysfs_lock);
+	return err;
+}
+
+/*
+ * "off" detaches the context and stops it without &damon_sysfs_lock, so
+ * that it works while another writer holds that lock.  The requests that
+ * wait on the context are canceled when its kdamond ends.  As in the stock
+ * ABI, "off" on a kdamond that this directory started and that has stopped
+ * since fails with -EPERM, and with -EINVAL if it never started one.
+ */
+static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kdamond)
+{
+	struct damon_ctx *ctx;
+
+	scoped_guard(mutex, &damon_sysfs_ctx_lock) {
+		if (!damon_sysfs_kdamond_running(kdamond))
+			return kdamond->stopped ? -EPERM : -EINVAL;
+		ctx = kdamond->damon_ctx;
 		kdamond->damon_ctx = NULL;
 		kdamond->stopped = true;
 	}
-	return err;
+	/* -EPERM if it ended by itself meanwhile: it is off all the same. */
+	damon_stop(&ctx, 1);
+	damon_destroy_ctx(ctx);
+	return 0;
 }
 
 /* Called by the kdamond: apply the fresh context @arg to @ctx. */
@@ -382,30 +430,28 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg)
 	return damon_commit_ctx(ctx, arg);
 }
 
-static int damon_sysfs_commit(struct damon_sysfs_kdamond *kdamond)
+static int damon_sysfs_commit_prepare(struct damon_sysfs_context *dir,
+				      struct damon_request *req)
 {
-	struct damon_request req = {
-		.fn = damon_sysfs_commit_fn,
-	};
-	struct damon_ctx *fresh;
-	int err;
+	struct damon_ctx *fresh = damon_sysfs_ctx_from_dir(dir);
 
-	if (!damon_sysfs_kdamond_running(kdamond))
-		return -EINVAL;
-	/* nr_contexts cannot change while the kdamond runs. */
-	fresh = damon_sysfs_kdamond_build(kdamond);
 	if (IS_ERR(fresh))
 		return PTR_ERR(fresh);
-	req.arg = fresh;
-	err = damon_request(kdamond->damon_ctx, &req);
-	damon_destroy_ctx(fresh);
-	return err ? err : req.result;
+	req->fn = damon_sysfs_commit_fn;
+	req->arg = fresh;
+	return 0;
+}
+
+static void damon_sysfs_commit_release(struct damon_request *req)
+{
+	damon_destroy_ctx(req->arg);
 }
 
 static const struct damon_sysfs_cmd damon_sysfs_kdamond_cmds[] = {
 	{ .word = "on", .run = damon_sysfs_turn_on },
 	{ .word = "off", .run = damon_sysfs_turn_off },
-	{ .word = "commit", .run = damon_sysfs_commit },
+	{ .word = "commit", .prepare = damon_sysfs_commit_prepare,
+	  .release = damon_sysfs_commit_release },
 	{ }
 };
 
@@ -435,25 +481,114 @@ damon_sysfs_find_cmd(const char *buf)
 EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_find_cmd);
 
 /*
+ * The context directory of @kdamond if its kdamond runs, NULL otherwise.
+ * Called with damon_sysfs_lock held, which keeps the directories in place;
+ * NULL too if they do not hold exactly one context.
+ */
+static struct damon_sysfs_context *
+damon_sysfs_running_context(struct damon_sysfs_kdamond *kdamond)
+{
+	if (!damon_sysfs_kdamond_on(kdamond))
+		return NULL;
+	return damon_sysfs_kdamond_context(kdamond);
+}
+
+/*
+ * Prepare the request of @cmd from the context directory of @kdamond and
+ * queue it on the running context, with damon_sysfs_lock held.
+ */
+static int __damon_sysfs_queue_cmd(struct damon_sysfs_kdamond *kdamond,
+				   const struct damon_sysfs_cmd *cmd,
+				   struct damon_request *req)
+{
+	struct damon_sysfs_context *dir = damon_sysfs_running_context(kdamond);
+	int err;
+
+	if (!dir)
+		return -EINVAL;
+	err = cmd->prepare(dir, req);
+	if (err)
+		return err;
+	/* "off" may have come meanwhile: look again. */
+	scoped_guard(mutex, &damon_sysfs_ctx_lock) {
+		if (damon_sysfs_kdamond_running(kdamond))
+			err = damon_request_queue(kdamond->damon_ctx, req);
+		else
+			err = -EINVAL;
+	}
+	if (err)
+		cmd->release(req);
+	return err;
+}
+
+/*
+ * Run a command that the kdamond runs.  The writer waits for it without
+ * holding a lock, so "off" and the other writers go on meanwhile, and a
+ * signal ends the wait.  The results are then copied into the directories,
+ * if they are still there.
+ */
+static int damon_sysfs_request_cmd(struct damon_sysfs_kdamond *kdamond,
+				   const struct damon_sysfs_cmd *cmd)
+{
+	struct damon_sysfs_context *dir;
+	struct damon_request req = { };
+	int err;
+
+	/* See damon_sysfs_lock for why this does not wait. */
+	if (!mutex_trylock(&damon_sysfs_lock))
+		return -EBUSY;
+	err = __damon_sysfs_queue_cmd(kdamond, cmd, &req);
+	mutex_unlock(&damon_sysfs_lock);
+	if (err)
+		return err;
+	err = damon_request_wait(&req);
+	if (!err)
+		err = req.result;
+	if (!err && cmd->publish) {
+		/*
+		 * Waiting here is safe: the caller no longer holds the active
+		 * reference of the "state" file that a remover holding
+		 * damon_sysfs_lock would wait for.
+		 */
+		if (mutex_lock_interruptible(&damon_sysfs_lock)) {
+			err = -EINTR;
+		} else {
+			dir = damon_sysfs_kdamond_context(kdamond);
+			err = dir ? cmd->publish(dir, &req) : -ECANCELED;
+			mutex_unlock(&damon_sysfs_lock);
+		}
+	}
+	cmd->release(&req);
+	return err;
+}
+
+/*
  * damon_sysfs_run_cmd() - Run a "state" command on a kdamond directory.
  *
- * Context: Process context, with &damon_sysfs_lock held.  May sleep.
+ * Context: Process context, without &damon_sysfs_lock and
+ * damon_sysfs_ctx_lock.  May sleep; a command the kdamond runs waits for
+ * it, interruptibly.  If the command copies results into the directories,
+ * the caller must have given up its active reference of the "state" file
+ * (see sysfs_break_active_protection()) and hold a reference of @kdamond.
  * Return: 0 on success, or the error for the writer.
  */
 VISIBLE_IF_KUNIT int damon_sysfs_run_cmd(struct damon_sysfs_kdamond *kdamond,
 					 const struct damon_sysfs_cmd *cmd)
 {
 	struct damon_sysfs_context *dir;
+	int err;
 
-	lockdep_assert_held(&damon_sysfs_lock);
 	if (cmd->run)
 		return cmd->run(kdamond);
-	if (!damon_sysfs_kdamond_running(kdamond))
-		return -EINVAL;
-	dir = damon_sysfs_kdamond_context(kdamond);
-	if (!dir)
-		return -EINVAL;
-	return cmd->run_schemes(kdamond->damon_ctx, dir->schemes);
+	if (cmd->prepare)
+		return damon_sysfs_request_cmd(kdamond, cmd);
+	/* See damon_sysfs_lock for why this does not wait. */
+	if (!mutex_trylock(&damon_sysfs_lock))
+		return -EBUSY;
+	dir = damon_sysfs_running_context(kdamond);
+	err = dir ? cmd->run_dir(dir) : -EINVAL;
+	mutex_unlock(&damon_sysfs_lock);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_run_cmd);
 
@@ -467,11 +602,8 @@ static struct damon_sysfs_kdamond *to_kdamond(struct kobject *kobj)
 static ssize_t damon_sysfs_state_show(struct kobject *kobj,
 				      struct kobj_attribute *attr, char *buf)
 {
-	bool on;
+	bool on = damon_sysfs_kdamond_on(to_kdamond(kobj));
 
-	/* See damon_sysfs_lock for why this does not wait. */
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
-		on = damon_sysfs_kdamond_running(to_kdamond(kobj));
 	return sysfs_emit(buf, "%s\n", on ? "on" : "off");
 }
 
@@ -480,12 +612,21 @@ static ssize_t damon_sysfs_state_store(struct kobject *kobj,
 				       const char *buf, size_t count)
 {
 	const struct damon_sysfs_cmd *cmd = damon_sysfs_find_cmd(buf);
+	struct kernfs_node *kn;
 	int err;
 
 	if (!cmd)
 		return -EINVAL;
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
-		err = damon_sysfs_run_cmd(to_kdamond(kobj), cmd);
+	/*
+	 * A command may wait for the kdamond, then for damon_sysfs_lock to
+	 * copy its results.  Let a removal of the directory go on meanwhile:
+	 * the reference taken here keeps @kobj itself.
+	 */
+	kn = sysfs_break_active_protection(kobj, &attr->attr);
+	if (!kn)
+		return -ENOENT;
+	err = damon_sysfs_run_cmd(to_kdamond(kobj), cmd);
+	sysfs_unbreak_active_protection(kn);
 	return err ? err : count;
 }
 
@@ -495,7 +636,7 @@ static ssize_t damon_sysfs_pid_show(struct kobject *kobj,
 	struct damon_sysfs_kdamond *kdamond = to_kdamond(kobj);
 	int pid = -1;
 
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock) {
+	scoped_guard(mutex, &damon_sysfs_ctx_lock) {
 		if (damon_sysfs_kdamond_running(kdamond))
 			pid = damon_kdamond_pid(kdamond->damon_ctx);
 	}
@@ -507,6 +648,7 @@ static void damon_sysfs_kdamond_teardown(struct kobject *kobj)
 {
 	struct damon_sysfs_kdamond *kdamond = to_kdamond(kobj);
 
+	guard(mutex)(&damon_sysfs_ctx_lock);
 	if (kdamond->damon_ctx)
 		damon_destroy_ctx(kdamond->damon_ctx);
 	kdamond->damon_ctx = NULL;
@@ -536,6 +678,7 @@ static bool damon_sysfs_kdamonds_busy(struct damon_sysfs_array *kdamonds)
 {
 	int i;
 
+	guard(mutex)(&damon_sysfs_ctx_lock);
 	for (i = 0; i < kdamonds->nr; i++) {
 		if (damon_sysfs_kdamond_running(to_kdamond(kdamonds->items[i])))
 			return true;

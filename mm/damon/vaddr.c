@@ -19,6 +19,7 @@
 #include <linux/damon.h>
 #include <linux/hugetlb.h>
 #include <linux/init.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmu_notifier.h>
@@ -642,6 +643,9 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 		if (w.mm)
 			mmap_read_lock(w.mm);
 		damon_for_each_region(r, t) {
+			/* Many regions take long: a stop need not wait. */
+			if (kthread_should_stop())
+				break;
 			r->sampling_addr = damon_rand(ctx, r->ar.start,
 						      r->ar.end);
 			if (w.mm)
@@ -688,6 +692,8 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 		if (w.mm)
 			mmap_read_lock(w.mm);
 		damon_for_each_region(r, t) {
+			if (kthread_should_stop())
+				break;
 			accessed = w.mm && damon_va_young(&w, r, &ctx->attrs);
 			damon_update_region_access(r, accessed, &ctx->attrs);
 			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);

@@ -13,6 +13,8 @@
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 
 #include "../core-internal.h"
 
@@ -368,6 +370,32 @@ static void damon_test_merge_two_regions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l->nr_accesses_bp, 4000U);
 }
 
+/* Averages weighted by huge sizes do not overflow. */
+static void damon_test_merge_huge_regions(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, NULL, 0);
+	struct damon_region *l, *r;
+
+	l = damon_new_region(0, 1UL << 62);
+	r = damon_new_region(1UL << 62, 1UL << 63);
+	if (!l || !r) {
+		kfree(l);
+		kfree(r);
+		kunit_skip(test, "out of memory");
+	}
+	damon_add_region(l, t);
+	damon_add_region(r, t);
+	l->age = 10;
+	r->age = 20;
+	l->nr_accesses = 3;
+	r->nr_accesses = 7;
+	damon_merge_two_regions(t, l, r);
+	KUNIT_EXPECT_EQ(test, l->age, 15U);
+	KUNIT_EXPECT_EQ(test, l->nr_accesses, 5U);
+	KUNIT_EXPECT_EQ(test, l->ar.end, 1UL << 63);
+}
+
 static void damon_test_merge_adjacent_only(struct kunit *test)
 {
 	/* Two touching pairs separated by a hole. */
@@ -713,6 +741,63 @@ static void damon_test_split_to_min(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_test_sz(t1), 64 * PG);
 	damon_test_check_regions(test, t1);
 	damon_test_check_regions(test, t2);
+}
+
+/* Regions of uneven sizes get pieces in proportion; a page stays whole. */
+static void damon_test_split_to_min_uneven(struct kunit *test)
+{
+	static const unsigned long pages[][2] = {
+		{0, 1}, {1, 101}, {200, 203},
+	};
+	static const unsigned long tiny[][2] = { {0, 4} };
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 3);
+	struct damon_region *r;
+
+	ctx->attrs.min_nr_regions = 20;
+	damon_split_to_min_nr_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 20U);
+	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.end, PG);
+	damon_for_each_region(r, t)
+		KUNIT_EXPECT_LE(test, damon_sz_region(r), 6 * PG);
+	KUNIT_EXPECT_EQ(test, damon_test_sz(t), 104 * PG);
+	damon_test_check_regions(test, t);
+
+	/* Fewer pages than min_nr_regions: one region per page. */
+	ctx = damon_test_ctx(test);
+	t = damon_test_target(test, ctx, tiny, 1);
+	ctx->attrs.min_nr_regions = 10;
+	damon_split_to_min_nr_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+	damon_test_check_regions(test, t);
+}
+
+/*
+ * Reaching a large min_nr_regions from one region takes time in proportion
+ * to the number of regions, and gives pieces of even sizes.  A search for
+ * the largest region before each split takes minutes here.
+ */
+static void damon_test_split_to_min_large(struct kunit *test)
+{
+	static const unsigned long pages[][2] = { {0, 1UL << 20} };
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_target *t = damon_test_target(test, ctx, pages, 1);
+	unsigned long min_sz = ULONG_MAX, max_sz = 0, begin;
+	struct damon_region *r;
+
+	ctx->attrs.min_nr_regions = 200000;
+	ctx->attrs.max_nr_regions = 200000;
+	begin = jiffies;
+	damon_split_to_min_nr_regions(ctx);
+	KUNIT_EXPECT_LT(test, jiffies - begin, 10UL * HZ);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 200000U);
+	damon_for_each_region(r, t) {
+		min_sz = min(min_sz, damon_sz_region(r));
+		max_sz = max(max_sz, damon_sz_region(r));
+	}
+	KUNIT_EXPECT_LE(test, max_sz - min_sz, PG);
+	KUNIT_EXPECT_EQ(test, damon_test_sz(t), (1UL << 20) * PG);
+	damon_test_check_regions(test, t);
 }
 
 /* === aggregation, ages and access rates === */
@@ -1064,6 +1149,148 @@ static void damon_test_kdamond_ends_by_itself(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), -EPERM);
 }
 
+/* damon_start() refuses attributes that were set without damon_set_attrs(). */
+static void damon_test_start_invalid_attrs(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_ctx *bad = damon_test_runnable_ctx(test);
+	struct damon_ctx *ctxs[2] = { ctx, bad };
+	struct damon_attrs good = ctx->attrs;
+
+	bad->attrs.min_nr_regions = good.max_nr_regions + 1;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	bad->attrs = good;
+	bad->attrs.min_nr_regions = 2;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	bad->attrs = good;
+	bad->attrs.aggr_interval = good.sample_interval - 1;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	/* One invalid context keeps the whole group from starting. */
+	KUNIT_EXPECT_EQ(test, damon_start(ctxs, 2, false), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
+	bad->attrs = good;
+	bad->attrs.sample_interval = 0;
+	KUNIT_EXPECT_EQ(test, damon_start(&bad, 1, false), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(bad));
+	KUNIT_EXPECT_EQ(test, damon_fake.init, 0);
+}
+
+/* A thread that starts or stops one context in a loop until told to end. */
+struct damon_test_racer {
+	struct damon_ctx *ctx;
+	bool starter;
+	bool end;
+	unsigned long nr_started;
+	int err;
+	struct completion done;
+};
+
+static int damon_test_racer_fn(void *p)
+{
+	struct damon_test_racer *r = p;
+	int err;
+
+	while (!READ_ONCE(r->end)) {
+		if (r->starter) {
+			err = damon_start(&r->ctx, 1, false);
+			if (!err)
+				r->nr_started++;
+			else if (err != -EBUSY)
+				r->err = err;
+		} else {
+			damon_stop(&r->ctx, 1);
+		}
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+#define DAMON_TEST_NR_RACERS	3
+
+/*
+ * One thread starts a context while two others stop it, for two seconds.
+ * No call may hang, the context must end up stopped, and no running
+ * context may be left counted: an exclusive start works afterwards.
+ */
+static void damon_test_start_stop_race(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_ctx *other = damon_test_runnable_ctx(test);
+	struct damon_test_racer *racers;
+	struct task_struct *tsk;
+	bool hung = false;
+	int i, nr = 0;
+
+	racers = kunit_kcalloc(test, DAMON_TEST_NR_RACERS, sizeof(*racers),
+			       GFP_KERNEL);
+	if (!racers)
+		kunit_skip(test, "out of memory");
+	for (i = 0; i < DAMON_TEST_NR_RACERS; i++) {
+		racers[i].ctx = ctx;
+		racers[i].starter = !i;
+		init_completion(&racers[i].done);
+		tsk = kthread_run(damon_test_racer_fn, &racers[i],
+				  "damon_test_race%d", i);
+		if (IS_ERR(tsk))
+			break;
+		nr++;
+	}
+	if (nr == DAMON_TEST_NR_RACERS)
+		msleep(2000);
+	for (i = 0; i < nr; i++)
+		WRITE_ONCE(racers[i].end, true);
+	for (i = 0; i < nr; i++)
+		hung |= !wait_for_completion_timeout(&racers[i].done,
+						     20 * HZ);
+	/* A hung thread holds locks: nothing more can be checked. */
+	KUNIT_ASSERT_FALSE_MSG(test, hung, "damon_start() or damon_stop() hangs");
+	if (nr < DAMON_TEST_NR_RACERS)
+		kunit_skip(test, "cannot create a thread");
+	KUNIT_EXPECT_EQ(test, racers[0].err, 0);
+	KUNIT_EXPECT_GT(test, racers[0].nr_started, 0UL);
+	kunit_info(test, "%lu starts raced with two stoppers",
+		   racers[0].nr_started);
+
+	damon_stop(&ctx, 1);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
+	KUNIT_EXPECT_EQ(test, damon_kdamond_pid(ctx), -1);
+	KUNIT_EXPECT_EQ(test, damon_fake.init, damon_fake.cleanup);
+	KUNIT_EXPECT_EQ(test, damon_start(&other, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, damon_stop(&other, 1), 0);
+}
+
+/*
+ * With intervals near 2^63 or 2^64 - 1 microseconds, the kdamond sleeps
+ * through its first sampling interval instead of spinning, and still stops
+ * at once.
+ */
+static void damon_test_huge_intervals(struct kunit *test)
+{
+	static const unsigned long intervals[] = { 1UL << 63, ULONG_MAX };
+	unsigned long begin;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(intervals); i++) {
+		struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+		struct damon_attrs attrs = ctx->attrs;
+
+		attrs.sample_interval = intervals[i];
+		attrs.aggr_interval = intervals[i];
+		attrs.ops_update_interval = intervals[i];
+		KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+		WRITE_ONCE(damon_fake.prepare, 0);
+		WRITE_ONCE(damon_fake.check, 0);
+		KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+		msleep(200);
+		KUNIT_EXPECT_LE(test, READ_ONCE(damon_fake.prepare), 1);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(damon_fake.check), 0);
+		begin = jiffies;
+		KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+		KUNIT_EXPECT_LT(test, jiffies - begin, (unsigned long)HZ);
+	}
+}
+
 /* === requests === */
 
 struct damon_test_req_arg {
@@ -1174,6 +1401,72 @@ static void damon_test_request_canceled_on_stop(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rq->arg.ran);
 }
 
+static int damon_test_signaled_requester_fn(void *p)
+{
+	struct damon_test_requester *rq = p;
+
+	allow_signal(SIGINT);
+	complete(&rq->queued);
+	rq->ret = damon_request(rq->ctx, &rq->req);
+	complete(&rq->done);
+	return 0;
+}
+
+/*
+ * A request that waits for a long aggregation interval gives up on a
+ * signal: it returns -EINTR, its function is never called, and the kdamond
+ * goes on serving other requests.
+ */
+static void damon_test_request_interrupted(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_test_req_arg arg = { .ctx = ctx };
+	struct damon_request req = { .fn = damon_test_req_fn, .arg = &arg };
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_test_requester *rq;
+	struct task_struct *tsk;
+	bool returned;
+
+	rq = kunit_kzalloc(test, sizeof(*rq), GFP_KERNEL);
+	if (!rq)
+		kunit_skip(test, "out of memory");
+	attrs.aggr_interval = 600 * USEC_PER_SEC;
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	rq->ctx = ctx;
+	rq->arg.ctx = ctx;
+	rq->req.fn = damon_test_req_fn;
+	rq->req.arg = &rq->arg;
+	rq->req.after_aggregation = true;
+	init_completion(&rq->queued);
+	init_completion(&rq->done);
+
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	tsk = kthread_run(damon_test_signaled_requester_fn, rq,
+			  "damon_test_req");
+	if (IS_ERR(tsk))
+		kunit_skip(test, "cannot create a thread");
+	get_task_struct(tsk);
+	wait_for_completion(&rq->queued);
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&rq->done));
+	send_sig(SIGINT, tsk, 1);
+	returned = wait_for_completion_timeout(&rq->done, 5 * HZ);
+	KUNIT_EXPECT_TRUE(test, returned);
+	if (!returned) {
+		/* Stopping the kdamond drops the request. */
+		damon_stop(&ctx, 1);
+		wait_for_completion(&rq->done);
+	}
+	put_task_struct(tsk);
+	KUNIT_EXPECT_EQ(test, rq->ret, -EINTR);
+	KUNIT_EXPECT_FALSE(test, rq->arg.ran);
+
+	KUNIT_ASSERT_TRUE(test, damon_is_running(ctx));
+	KUNIT_EXPECT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_TRUE(test, arg.ran);
+	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+}
+
 struct damon_test_rescale {
 	struct damon_attrs attrs;
 	unsigned int nr_accesses, last_nr_accesses, age;
@@ -1222,6 +1515,47 @@ static void damon_test_set_attrs_online(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rs.sis_left, 2000UL);
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 2 * USEC_PER_SEC);
+}
+
+/*
+ * Attributes near the top of their range, set on a running context: ages
+ * are rescaled without overflow, and the next aggregation and operations
+ * update are not due at once because an addition wrapped around.
+ */
+static void damon_test_set_attrs_online_huge(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_test_req_arg before = { .ctx = ctx }, after = before;
+	struct damon_request req;
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_test_rescale rs = {};
+	int nr_updates;
+
+	attrs.aggr_interval = 1UL << 62;
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	rs.attrs = attrs;
+	rs.attrs.aggr_interval = 1UL << 61;
+	req = (struct damon_request){ .fn = damon_test_rescale_fn, .arg = &rs };
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, rs.err, 0);
+	KUNIT_EXPECT_EQ(test, rs.age, 20U);
+
+	/* One sampling interval is one microsecond: nearly everything. */
+	rs.attrs.sample_interval = 1;
+	rs.attrs.aggr_interval = ULONG_MAX;
+	rs.attrs.ops_update_interval = ULONG_MAX;
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, rs.err, 0);
+	req = (struct damon_request){ .fn = damon_test_req_fn, .arg = &before };
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	nr_updates = READ_ONCE(damon_fake.update);
+	msleep(50);
+	req.arg = &after;
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, after.nr_aggregations, before.nr_aggregations);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(damon_fake.update), nr_updates);
+	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
 }
 
 /* === damon_commit_ctx() === */
@@ -1398,6 +1732,7 @@ static struct kunit_case damon_core_cases[] = {
 	/* split and merge */
 	KUNIT_CASE(damon_test_split_region_at),
 	KUNIT_CASE(damon_test_merge_two_regions),
+	KUNIT_CASE(damon_test_merge_huge_regions),
 	KUNIT_CASE(damon_test_merge_adjacent_only),
 	KUNIT_CASE(damon_test_merge_threshold_and_size),
 	KUNIT_CASE(damon_test_merge_down_to_max),
@@ -1410,6 +1745,8 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_seen_split_and_merge),
 	KUNIT_CASE(damon_test_split_at_seen),
 	KUNIT_CASE(damon_test_split_to_min),
+	KUNIT_CASE(damon_test_split_to_min_uneven),
+	KUNIT_CASE(damon_test_split_to_min_large),
 	/* aggregation, ages and access rates */
 	KUNIT_CASE(damon_test_update_ages),
 	KUNIT_CASE(damon_test_reset_aggregated),
@@ -1425,11 +1762,16 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_start_stop),
 	KUNIT_CASE(damon_test_start_exclusive),
 	KUNIT_CASE(damon_test_kdamond_ends_by_itself),
+	KUNIT_CASE(damon_test_start_invalid_attrs),
+	KUNIT_CASE_SLOW(damon_test_start_stop_race),
+	KUNIT_CASE(damon_test_huge_intervals),
 	/* requests */
 	KUNIT_CASE(damon_test_request),
 	KUNIT_CASE(damon_test_request_after_aggregation),
 	KUNIT_CASE(damon_test_request_canceled_on_stop),
+	KUNIT_CASE(damon_test_request_interrupted),
 	KUNIT_CASE(damon_test_set_attrs_online),
+	KUNIT_CASE(damon_test_set_attrs_online_huge),
 	/* damon_commit_ctx() */
 	KUNIT_CASE(damon_test_commit_ctx),
 	KUNIT_CASE(damon_test_commit_ctx_adds_and_replaces),

@@ -180,6 +180,25 @@ static void damon_test_score_age(struct kunit *test)
 	KUNIT_EXPECT_GT(test, damon_hot_score(ctx, &r, s), last_warm);
 }
 
+/* Ages times huge aggregation intervals saturate instead of wrapping. */
+static void damon_test_score_huge_interval(struct kunit *test)
+{
+	struct damon_ctx *ctx = ops_test_ctx(test);
+	struct damos *age_only = ops_test_scheme(test, DAMOS_STAT, 0, 0, 1000);
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_region r;
+
+	attrs.aggr_interval = 1UL << 63;
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	/* Two aggregation intervals of 2^63 us: far beyond 2^24 ms. */
+	r = ops_test_region(1, 1, 2);
+	KUNIT_EXPECT_EQ(test, damon_hot_score(ctx, &r, age_only),
+			DAMOS_MAX_SCORE);
+	r = ops_test_region(1, 0, 2);
+	KUNIT_EXPECT_EQ(test, damon_cold_score(ctx, &r, age_only),
+			DAMOS_MAX_SCORE);
+}
+
 /* Zero access weights are equal weights; weights shift the balance. */
 static void damon_test_score_weights(struct kunit *test)
 {
@@ -309,6 +328,7 @@ static struct kunit_case damon_ops_common_cases[] = {
 	KUNIT_CASE(damon_test_score_values),
 	KUNIT_CASE(damon_test_score_frequency),
 	KUNIT_CASE(damon_test_score_age),
+	KUNIT_CASE(damon_test_score_huge_interval),
 	KUNIT_CASE(damon_test_score_weights),
 	KUNIT_CASE(damon_test_score_cold_complement),
 	KUNIT_CASE(damon_test_score_size),

@@ -9,7 +9,10 @@
 #include <linux/damon.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 
 #include "../core-internal.h"
 
@@ -672,6 +675,23 @@ static void damos_test_esz(struct kunit *test)
 	q->ms = 3;
 	damos_new_quota_window(ctx, s);
 	KUNIT_EXPECT_EQ(test, q->esz, 6UL << 20);
+	/*
+	 * Huge time quotas saturate to no limit, not to a wrapped-around
+	 * one, before and after a throughput is measured.
+	 */
+	q->total_charged_sz = 0;
+	q->total_charged_ns = 0;
+	q->ms = (1UL << 44) + 1;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->total_charged_sz = 1UL << 40;
+	q->total_charged_ns = 1;
+	q->ms = ULONG_MAX / 1000;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->total_charged_sz = 10UL << 20;
+	q->total_charged_ns = 5 * NSEC_PER_MSEC;
+	q->ms = 3;
 	/* The smallest limit wins. */
 	q->sz = 1UL << 20;
 	damos_new_quota_window(ctx, s);
@@ -1012,6 +1032,75 @@ static void damos_test_commit_rearm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.fresh_next, r.now + 7);
 }
 
+struct damos_test_walker {
+	struct damon_ctx *ctx;
+	struct damos_test_stats st;
+	struct damon_request req;
+	struct completion queued, done;
+	int ret;
+};
+
+static int damos_test_walker_fn(void *p)
+{
+	struct damos_test_walker *w = p;
+
+	allow_signal(SIGINT);
+	complete(&w->queued);
+	w->ret = damon_request(w->ctx, &w->req);
+	complete(&w->done);
+	return 0;
+}
+
+/*
+ * A walk request waits until every active scheme has been applied, which a
+ * scheme applied every 2^64 - 1 microseconds never is.  A signal ends the
+ * wait with -EINTR, and the kdamond keeps serving other requests.
+ */
+static void damos_test_request_walk_interrupted(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos_test_stats st = {};
+	struct damon_request req = { .fn = damos_test_read_stats, .arg = &st };
+	struct damos_test_walker *w;
+	struct task_struct *tsk;
+	struct damos *s;
+	bool returned;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		kunit_skip(test, "out of memory");
+	damos_test_target(test, ctx, 1, 4);
+	s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	s->apply_interval_us = ULONG_MAX;
+	w->ctx = ctx;
+	w->req.fn = damos_test_read_stats;
+	w->req.walk_fn = damos_test_stats_walk_fn;
+	w->req.arg = &w->st;
+	init_completion(&w->queued);
+	init_completion(&w->done);
+	damos_test_start(test, ctx);
+	tsk = kthread_run(damos_test_walker_fn, w, "damos_test_walk");
+	if (IS_ERR(tsk))
+		kunit_skip(test, "cannot create a thread");
+	get_task_struct(tsk);
+	wait_for_completion(&w->queued);
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
+	send_sig(SIGINT, tsk, 1);
+	returned = wait_for_completion_timeout(&w->done, 5 * HZ);
+	KUNIT_EXPECT_TRUE(test, returned);
+	if (!returned) {
+		damon_stop(&ctx, 1);
+		wait_for_completion(&w->done);
+	}
+	put_task_struct(tsk);
+	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	KUNIT_EXPECT_EQ(test, w->st.walk.nr, 0U);
+	KUNIT_ASSERT_TRUE(test, damon_is_running(ctx));
+	KUNIT_EXPECT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, st.nr_tried, 0UL);
+}
+
 static unsigned int damos_test_nr_prepares;
 
 static void damos_test_count_prepare(struct damon_ctx *ctx)
@@ -1112,6 +1201,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_walk),
 	KUNIT_CASE(damos_test_request_walk),
 	KUNIT_CASE(damos_test_commit_rearm),
+	KUNIT_CASE(damos_test_request_walk_interrupted),
 	KUNIT_CASE(damos_test_idle),
 	KUNIT_CASE(damos_test_idle_walk),
 	{}

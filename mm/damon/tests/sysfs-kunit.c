@@ -94,7 +94,10 @@ damon_sysfs_test_cmd(struct kunit *test, const char *word)
 
 	KUNIT_ASSERT_NOT_NULL(test, cmd);
 	KUNIT_EXPECT_STREQ(test, cmd->word, word);
-	KUNIT_EXPECT_TRUE(test, !cmd->run != !cmd->run_schemes);
+	/* One way to run it; a request to make, and what it made to free. */
+	KUNIT_EXPECT_EQ(test, !!cmd->run + !!cmd->run_dir + !!cmd->prepare, 1);
+	KUNIT_EXPECT_EQ(test, !cmd->prepare, !cmd->release);
+	KUNIT_EXPECT_TRUE(test, cmd->prepare || !cmd->publish);
 	return cmd;
 }
 
@@ -116,9 +119,12 @@ static void damon_sysfs_test_parse_cmd(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, on->run);
 	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_find_cmd("on\n"), on);
 	KUNIT_EXPECT_PTR_NE(test, damon_sysfs_find_cmd("off\n"), on);
-	KUNIT_EXPECT_NULL(test, on->run_schemes);
+	KUNIT_EXPECT_NULL(test, on->prepare);
 	on = damon_sysfs_test_cmd(test, "update_schemes_stats");
-	KUNIT_EXPECT_NOT_NULL(test, on->run_schemes);
+	KUNIT_EXPECT_NOT_NULL(test, on->prepare);
+	KUNIT_EXPECT_NOT_NULL(test, on->publish);
+	on = damon_sysfs_test_cmd(test, "clear_schemes_tried_regions");
+	KUNIT_EXPECT_NOT_NULL(test, on->run_dir);
 
 	KUNIT_EXPECT_NULL(test, damon_sysfs_find_cmd(""));
 	KUNIT_EXPECT_NULL(test, damon_sysfs_find_cmd("o"));
@@ -797,7 +803,6 @@ static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 	int nr = 0;
 
 	f = damon_sysfs_test_fixture(test, DAMON_OPS_VADDR);
-	mutex_lock(&damon_sysfs_lock);
 	/* Every scheme command needs a running kdamond. */
 	for (cmd = damon_sysfs_schemes_cmds; cmd->word; cmd++) {
 		KUNIT_EXPECT_NULL(test, cmd->run);
@@ -816,7 +821,6 @@ static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EPERM);
 	cmd = damon_sysfs_test_cmd(test, "update_schemes_stats");
 	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
-	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_EXPECT_EQ(test, nr, 6);
 	KUNIT_EXPECT_NULL(test, f->kdamond.damon_ctx);
 }
