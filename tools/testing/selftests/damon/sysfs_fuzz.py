@@ -335,9 +335,11 @@ class Worker:
             before = self.read(path)
             if is_nr:
                 self.bump_gen(path)
-            err = self.write(path, data)
-            if is_nr:
-                self.bump_gen(path)
+            try:
+                err = self.write(path, data)
+            finally:
+                if is_nr:
+                    self.bump_gen(path)
             after = self.read(path)
             g2 = self.gens(path)
         finally:
@@ -638,9 +640,9 @@ class Worker:
         elif r < 0.7 and self.workloads:
             w = self.rng.choice(self.workloads)
             self.count_op()
-            w.kill()
-            w.wait()
             self.workloads.remove(w)
+            self.syscall(f'kill {w.pid}', False,
+                         lambda: (w.kill(), w.wait()))
         else:
             path = self.pick_file(lambda f: f.endswith('/pid_target'))
             if path is not None:
