@@ -59,7 +59,10 @@ Options (and environment variables, which the options override):
                                      bugs while those of long waits remain
 
 The kselftest run uses the defaults, so the time limit bounds it on slow
-(debug) kernels.  "make fuzz" runs 100,000 operations on the debug kernel.
+(debug) kernels: at most --secs, plus 2 * limit + 10 s waiting for stuck
+workers, plus 3 * limit + 15 s for the teardown, 165 s in all, within the
+timeout in "settings".  Workers stuck in the kernel are left behind.
+"make fuzz" runs 100,000 operations on the debug kernel.
 """
 
 import argparse
@@ -798,28 +801,32 @@ class Monitor:
             for old in [k for k in self.signaled
                         if k[0] == w and (k != key or not start)]:
                 # The syscall returned after the signal.
-                if old not in self.stuck:
-                    self.waits.append(self.slow[old] + ', returned '
-                                      'after the signal')
+                back = (f'; returned {now - self.signaled[old]:.1f}s after '
+                        'the signal')
+                if old in self.stuck:
+                    self.stuck[old] += back
+                else:
+                    self.waits.append(self.slow[old] + back)
                 del self.signaled[old]
             if not start or now - start < self.args.limit:
                 continue
-            waiting = self.sh.get(w, F_WAIT)
-            desc = (f'worker {w}: {self.sh.desc(w)}: '
-                    f'{now - start:.1f}s so far')
             if key not in self.signaled:
-                desc += kdamond_config(desc)
-                self.slow[key] = desc
+                desc = self.sh.desc(w)
+                self.slow[key] = (f'worker {w}: {desc}: over '
+                                  f'{self.args.limit:.0f}s'
+                                  + kdamond_config(desc))
                 self.signaled[key] = now
-                if not waiting:
-                    self.stuck[key] = desc + ' (not a waiting command)'
+                if not self.sh.get(w, F_WAIT):
+                    self.stuck[key] = self.slow[key] + \
+                        ' (not a waiting command)'
                 try:
                     os.kill(self.pids[w], signal.SIGUSR1)
                 except OSError:
                     pass
             elif key not in self.stuck and \
                     now - self.signaled[key] > self.args.limit:
-                self.stuck[key] = desc + ' (does not return on a signal)'
+                self.stuck[key] = self.slow[key] + \
+                    f' (still there {self.args.limit:.0f}s after a signal)'
 
     def run(self, deadline):
         """Until every worker ended, or gave up on the stuck ones."""
@@ -1086,7 +1093,7 @@ def teardown_bounded(args, tmp):
         finally:
             os._exit(code)
     if ds.wait_for(lambda: os.waitpid(pid, os.WNOHANG)[0] != 0,
-                   4 * args.limit + 30) and os.path.exists(out):
+                   3 * args.limit + 15) and os.path.exists(out):
         with open(out, encoding='ascii') as f:
             problems, leaks = json.load(f)
         return problems, leaks
