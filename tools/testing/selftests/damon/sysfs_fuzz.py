@@ -519,7 +519,7 @@ class Worker:
         elif kind == 'boundary':
             val = rng.choice(BOUNDARY)
             data = str(val).encode()
-            if 0 <= val < 2**64 and not os.path.basename(path) in WORDS:
+            if 0 <= val < 2**64 and os.path.basename(path) not in WORDS:
                 expect = str(val)
         elif kind == 'word':
             data = rng.choice(ALL_WORDS).encode()
@@ -533,7 +533,7 @@ class Worker:
             elif choice == 2:
                 data = rng.randbytes(rng.randrange(1, 64))
             else:
-                data = rng.choice(BOUNDARY[:4]).__str__().encode() + \
+                data = str(rng.choice(BOUNDARY[:4])).encode() + \
                     rng.choice([b' ', b'\t', b'\n\n', b'x', b'\x00'])
         if expect is not None and rng.random() < 0.5:
             data += b'\n'
