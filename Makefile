@@ -5,7 +5,7 @@
 
 export DEBUG KSRC
 .NOTPARALLEL:
-.PHONY: all help tree kernel kunit selftests lint check run shell vm bench clean distclean
+.PHONY: all help tree kernel kunit selftests lint check run shell vm bench fuzz clean distclean
 
 all: help
 
@@ -19,6 +19,7 @@ help:
 	@echo 'make lint         checkpatch --strict, kernel-doc -Wall, W=1 C=2 build'
 	@echo 'make shell        interactive shell in the VM'
 	@echo 'make bench        ours vs stock 6.12 DAMON: accuracy, overhead (dev/bench)'
+	@echo 'make fuzz         long seeded sysfs fuzzing on the debug kernel (FUZZ_OPS, FUZZ_SEED)'
 	@echo 'make vm CMD="..." run one command in the VM'
 	@echo 'make clean        remove build output except the source tree and ccache'
 
@@ -45,6 +46,9 @@ run: kernel
 
 bench: tree
 	@dev/bench/bench.sh
+
+fuzz: tree
+	@dev/fuzz.sh
 
 shell: kernel
 	@dev/vm.sh
