@@ -37,7 +37,8 @@ interactive=0
 		echo 'echo "Interactive DAMON VM: the share is $SHARE; exit to power off."'
 		echo 'exec bash -i'
 	else
-		printf '%q ' "$@"; echo
+		# POSIX quoting: the guest's /bin/sh reads this file.
+		for a in "$@"; do printf "'%s' " "${a//\'/\'\\\'\'}"; done; echo
 	fi
 } > "$VM_SHARE/cmd.sh"
 [ $interactive = 1 ] && touch "$VM_SHARE/interactive"
