@@ -8,12 +8,39 @@
 cd "$TOP"
 
 start=$(date +%s)
+# CI gives the whole run 90 minutes (CHECK_BUDGET, in seconds); keep a
+# margin for the summary. Every step, and every VM in it (dev/vm.sh), stops
+# at CHECK_DEADLINE; a CI that knows its own start may export it instead.
+CHECK_BUDGET=${CHECK_BUDGET:-5400}
+export CHECK_DEADLINE=${CHECK_DEADLINE:-$(( start + CHECK_BUDGET - 300 ))}
 steps=() results=()
+hms() { printf '%d:%02d' $(( $1 / 60 )) $(( $1 % 60 )); }
+# step NAME CMD...: run one step, bounded by what is left of the budget.
 step() {
-	local name=$1 t0=$(date +%s) rc; shift
-	msg "check: $name"
-	set +e; "$@"; rc=$?; set -e
+	local name=$1 t0 rc left pid; shift
+	t0=$(date +%s)
+	left=$(budget_left)
+	if [ "$left" -lt 60 ]; then
+		printf '\033[1;31mERROR: check: %s not run: out of the CI time budget\033[0m\n' "$name" >&2
+		rc=124
+	else
+		msg "check: $name ($(hms $(( t0 - start ))) into the run, $(hms "$left") left)"
+		# timeout runs the step in its own process group and kills all of
+		# it (qemu, make) at the deadline; an interrupt is passed on.
+		timeout -k 30 "$left" "$@" &
+		pid=$!
+		trap 'kill -TERM $pid 2>/dev/null; interrupted=1' INT TERM
+		while :; do
+			set +e; wait $pid; rc=$?; set -e
+			kill -0 $pid 2>/dev/null || break
+		done
+		trap - INT TERM
+		[ -z "${interrupted:-}" ] || die "check: interrupted"
+		[ $rc != 124 ] && [ $rc != 137 ] ||
+			printf '\033[1;31mERROR: check: %s ran out of the CI time budget (stopped at CHECK_DEADLINE)\033[0m\n' "$name" >&2
+	fi
 	steps+=("$name") results+=("$rc $(( $(date +%s) - t0 ))")
+	msg "check: $name $([ $rc = 0 ] && echo ok || echo FAILED) in $(hms $(( $(date +%s) - t0 )))"
 	return 0
 }
 sum() { # FILE -> "P F S", failing the step when it failed without counts
@@ -30,7 +57,7 @@ step selftests-debug env DEBUG=1 "$TOP/dev/selftests.sh"
 
 passed=0 failed=0 skipped=0
 echo
-echo "== make check ($(( $(date +%s) - start ))s)"
+echo "== make check ($(hms $(( $(date +%s) - start ))), load $(cut -d' ' -f1-3 /proc/loadavg))"
 for i in "${!steps[@]}"; do
 	read -r rc secs <<<"${results[$i]}"
 	p=0 f=0 s=0
@@ -41,8 +68,8 @@ for i in "${!steps[@]}"; do
 	esac
 	# A step that failed without a failing test (a build, lint) counts once.
 	[ "$rc" = 0 ] || [ "$f" -gt 0 ] || f=1
-	printf '  %-16s %s  (%ss%s)\n' "${steps[$i]}" \
-		"$([ "$rc" = 0 ] && echo ok || echo FAILED)" "$secs" \
+	printf '  %-16s %-6s %6s%s\n' "${steps[$i]}" \
+		"$([ "$rc" = 0 ] && echo ok || echo FAILED)" "$(hms "$secs")" \
 		"$([ $((p + f + s)) -gt 0 ] && echo ", $p passed, $f failed, $s skipped")"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done

@@ -85,3 +85,34 @@ kconfig_verify() {
 	done < <(cat "$@")
 	[ $bad = 0 ] || die "config symbols above did not take (missing dependencies?)"
 }
+
+# The CI time budget. dev/check.sh exports CHECK_DEADLINE (seconds since the
+# epoch) for its steps; nothing may wait past it. Without it there is no
+# budget.
+# budget_left: the seconds left before $CHECK_DEADLINE (a lot without one).
+budget_left() {
+	if [ -n "${CHECK_DEADLINE:-}" ]; then
+		echo $(( CHECK_DEADLINE - $(date +%s) ))
+	else
+		echo 999999999
+	fi
+}
+
+# clamp_timeout SECS WHAT: prints SECS, or the seconds left of the budget
+# when fewer; fails (use it as t=$(clamp_timeout ...)) when less than a
+# minute is left, since nothing useful fits in that.
+clamp_timeout() {
+	local want=$1 what=$2 left
+	left=$(budget_left)
+	if [ "$left" -lt 60 ]; then
+		printf '\033[1;31mERROR: %s: out of the CI time budget (%ss left before CHECK_DEADLINE)\033[0m\n' \
+			"$what" "$left" >&2
+		return 1
+	fi
+	if [ "$want" -gt "$left" ]; then
+		msg "$what: timeout ${want}s cut to the ${left}s left of the CI budget"
+		echo "$left"
+	else
+		echo "$want"
+	fi
+}

@@ -29,12 +29,28 @@ ntests=$(cd "$share/kselftest" && ./run_kselftest.sh -l | grep -c '^damon:' || t
 [ "$ntests" -gt 0 ] || die "no damon kselftests installed"
 per=$(sed -n 's/^timeout=\([0-9]*\)/\1/p' "$LINUX/tools/testing/selftests/damon/settings" 2>/dev/null)
 per=${per:-45}
-export VM_TIMEOUT=${VM_TIMEOUT:-$(( per * ntests + 300 ))}
-export VM_SHARE=$share VM_LOG=$LOGS/selftests$sfx.vm.log
+VM_TIMEOUT=${VM_TIMEOUT:-$(( per * ntests + 300 ))}
+VM_TIMEOUT=$(clamp_timeout "$VM_TIMEOUT" "selftests$sfx")
+# The runner prints a line when a test starts and ends, and kills a test
+# after $per seconds: a console silent for longer than that means a stuck
+# guest.
+VM_SILENCE=${VM_SILENCE:-$(( per + 120 > 300 ? per + 120 : 300 ))}
+export VM_TIMEOUT VM_SILENCE VM_SHARE=$share VM_LOG=$LOGS/selftests$sfx.vm.log
 msg "running $ntests damon kselftests in the VM (${per}s each at most; VM timeout ${VM_TIMEOUT}s)"
+# In the guest: the TAP goes to the share as it is; the console gets it with
+# the seconds since the start in front. Then kmemleak (debug kernel) is
+# asked for leaks with damon in their backtrace.
 set +e
-"$TOP/dev/vm.sh" bash -o pipefail -c \
-	'cd /mnt/share/kselftest && ./run_kselftest.sh -c damon 2>&1 | tee /mnt/share/tap'
+"$TOP/dev/vm.sh" bash -c '
+	cd /mnt/share/kselftest || exit 125
+	export PYTHONUNBUFFERED=1
+	./run_kselftest.sh -c damon 2>&1 | tee /mnt/share/tap |
+		while IFS= read -r l; do printf "[%5d] %s\n" $SECONDS "$l"; done |
+		tee /mnt/share/tap.times
+	rc=${PIPESTATUS[0]}
+	"$1" /mnt/share/kmemleak
+	echo $? > /mnt/share/kmemleak.status
+	exit $rc' - "$TOP/dev/vm-kmemleak.sh"
 rc=$?
 set -e
 
@@ -46,8 +62,21 @@ skipped=$(grep -E "^ok [0-9]+ $top" "$tap" | grep -c '# SKIP' || true)
 passed=$(( passed - skipped ))
 failed=$(grep -cE "^not ok [0-9]+ $top" "$tap" || true)
 [ $rc = 0 ] || [ "$failed" -gt 0 ] || failed=1
+leaks=$(cat "$share/kmemleak.status" 2>/dev/null || echo 1)
+[ "$leaks" = 0 ] || failed=$((failed + 1))
 echo "$passed $failed $skipped" > "$summary"
+
+# Each test's time: from the previous result line to its own.
+times=$LOGS/selftests$sfx.times
+awk -v top="$top" '
+	{ t = substr($0, 2, 5) + 0; l = substr($0, 9) }
+	l ~ "^(not )?ok [0-9]+ " top {
+		n = l; sub("^.*" top, "", n); sub(/ .*/, "", n)
+		printf "%5d %s\n", t - prev, n; prev = t
+	}' "$share/tap.times" 2>/dev/null | sort -rn > "$times" || true
 echo "== damon kselftests${sfx:+ (debug kernel)}: $passed passed, $failed failed, $skipped skipped"
+echo "   slowest (seconds): $(head -n 5 "$times" | awk '{printf "%s %s, ", $2, $1}' | sed 's/, $//') (all: $times)"
 grep -E "^not ok [0-9]+ $top" "$tap" || true
+[ "$leaks" = 0 ] || echo "not ok: kmemleak found leaks with damon in their backtrace (or could not scan); report: $share/kmemleak"
 [ "$failed" = 0 ] || die "kselftests failed (VM exit $rc); TAP: $tap"
 [ "$passed" -gt 0 ] || die "no kselftest passed; TAP: $tap"

@@ -22,6 +22,10 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mkdir -p $SHARE
 mount -t 9p -o trans=virtio,version=9p2000.L,access=any,msize=512000 share $SHARE
+# The kernel boots without "quiet" so that the console log shows how far a
+# stalled boot got; from here on only warnings and worse reach the console
+# (everything with VM_VERBOSE=1).
+[ -f $SHARE/verbose ] || echo 5 > /proc/sys/kernel/printk
 # The checkout may sit under one of the tmpfs mounts above: mount it again.
 top=${0%/dev/vm-init.sh}
 if [ -n "$top" ] && [ ! -d "$top/dev" ]; then
