@@ -406,8 +406,10 @@ struct damos_quota {
 	unsigned long charged_from;
 	/* ... bytes charged so far, ... */
 	unsigned long charged_sz;
-	/* ... and the lowest score it still serves. */
+	/* ... the lowest score it still serves, ... */
 	unsigned int min_score;
+	/* ... and whether it ran out, counted in &damos_stat.qt_exceeds. */
+	bool ran_out;
 	/* Where the last window ran out, to resume from there. */
 	struct damon_target *charge_target_from;
 	unsigned long charge_addr_from;
@@ -424,7 +426,9 @@ struct damos_quota {
  * @sz_tried:	Their total size, in bytes.
  * @nr_applied:	Regions the action was applied to, at least in part.
  * @sz_applied:	Bytes the action was applied to.
- * @qt_exceeds:	Times the scheme stopped short because its quota ran out.
+ * @qt_exceeds:	Quota windows that ran out: in which the bytes the scheme
+ *		was applied to reached its effective quota.  Each window
+ *		counts once.
  *
  * Written by the kdamond only.
  */
@@ -443,7 +447,9 @@ struct damos_stat {
  * @filters:		The &struct damos_filter list that keeps memory of the
  *			selected regions out of the action.
  * @apply_interval_us:	How often the scheme is applied, in microseconds; 0
- *			for every aggregation interval.
+ *			for the end of every aggregation interval.  A shorter
+ *			interval than the aggregation interval is fine: see
+ *			damon_nr_accesses_now().
  * @wmarks:		When the scheme is active.
  * @quota:		How much the scheme may do.
  * @stat:		What the scheme has done.
@@ -465,8 +471,16 @@ struct damos {
 /* private: */
 	/* Link in &damon_ctx.schemes. */
 	struct list_head list;
-	/* &damon_ctx.passed_sample_intervals at which the scheme is due. */
+	/*
+	 * &damon_ctx.passed_sample_intervals at which the scheme is due, if
+	 * it has an apply interval.
+	 */
 	unsigned long next_apply_sis;
+	/*
+	 * Highest &damon_request.walk_seq the scheme has served: it walks
+	 * the requests above it, the next time it is applied.
+	 */
+	unsigned long walk_seq;
 };
 
 #define damon_for_each_scheme(s, ctx) \
@@ -502,7 +516,7 @@ enum damon_ops_id {
  * @supported_filters:	BIT() of each &enum damos_filter_type the set
  *			applies itself.  A scheme with a filter that neither
  *			the set nor the core applies is refused.
- * @init:	Build the first regions of each target.
+ * @init:	Build the first regions of each target that has none.
  * @cleanup:	Free what @init and @update set up.
  * @target_valid:	Say whether a target can still be monitored (its
  *			process may have exited).
@@ -587,18 +601,20 @@ struct damon_attrs {
  * @after_aggregation:	If true, call @fn only once the next aggregation
  *			interval has ended, so that &damon_region.last_nr_accesses
  *			reflects an interval that completed after the request.
- * @walk_fn:		Optional.  If set, the request first waits for the
- *			next time the schemes are applied, and @walk_fn is
- *			called with @arg for every region a scheme tries
- *			then, with the bytes of the region that passed the
- *			scheme's filters: the whole region if the scheme has
- *			no filter the ops apply, otherwise the bytes a
- *			&DAMOS_STAT scheme was applied to, and 0 for other
- *			actions.  @fn is called after that pass.
+ * @walk_fn:		Optional.  If set, the request first waits until
+ *			every active scheme has been applied once, and
+ *			@walk_fn is called with @arg for every region each
+ *			scheme tries in that application, with the bytes of
+ *			the region that passed the scheme's filters: the
+ *			whole region if the scheme has no filter the ops
+ *			apply, otherwise the bytes a &DAMOS_STAT scheme was
+ *			applied to, and 0 for other actions.  @fn is called
+ *			after the last of these applications.
  * @result:		Return value of @fn, set once it has been called.
  * @done:		Private: completed when @fn has been called or dropped.
  * @canceled:		Private: true when @fn was dropped without a call.
  * @list:		Private: link in the context's request queue.
+ * @walk_seq:		Private: orders the walks, see &damos.walk_seq.
  *
  * Filled by the caller of damon_request(), usually on its stack.
  */
@@ -614,6 +630,7 @@ struct damon_request {
 	struct completion done;
 	bool canceled;
 	struct list_head list;
+	unsigned long walk_seq;
 };
 
 /**
@@ -674,6 +691,8 @@ struct damon_ctx *damon_new_ctx(void);
 void damon_destroy_ctx(struct damon_ctx *ctx);
 int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
 unsigned int damon_max_nr_accesses(const struct damon_attrs *attrs);
+unsigned int damon_nr_accesses_now(const struct damon_ctx *ctx,
+				   const struct damon_region *r);
 int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
 
 int damon_register_ops(struct damon_operations *ops);

@@ -27,7 +27,8 @@ void kdamond_aggregate(struct damon_ctx *ctx, unsigned int max_nr_accesses);
 
 int damon_check_schemes(const struct damon_operations *ops,
 			struct damon_ctx *ctx);
-bool damos_pattern_match(const struct damos *s, const struct damon_region *r);
+bool damos_pattern_match(const struct damon_ctx *ctx, const struct damos *s,
+			 const struct damon_region *r);
 bool damos_core_filter_out(struct damon_target *t, unsigned int tidx,
 			   struct damon_region *r, struct damos *s);
 void damos_set_min_score(struct damon_ctx *ctx, struct damos *s);

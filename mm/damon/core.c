@@ -41,6 +41,7 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/pid.h>
 #include <linux/prandom.h>
 #include <linux/psi.h>
@@ -87,6 +88,22 @@ static void damon_assert_owner(struct damon_ctx *ctx)
 static bool damon_in_kdamond(struct damon_ctx *ctx)
 {
 	return READ_ONCE(ctx->kdamond) == current;
+}
+
+/* An interval of @attrs, in sampling intervals: at least 1. */
+static unsigned long damon_interval_sis(const struct damon_attrs *attrs,
+					unsigned long interval)
+{
+	return max(interval / attrs->sample_interval, 1UL);
+}
+
+/*
+ * The sampling interval count @sis after @now, saturated: a deadline past
+ * ULONG_MAX is never reached.
+ */
+static unsigned long damon_sis_after(unsigned long now, unsigned long sis)
+{
+	return now + min(sis, ULONG_MAX - now);
 }
 
 /* === regions and targets === */
@@ -194,6 +211,17 @@ static void damon_free_region_list(struct list_head *list)
 }
 
 /*
+ * The end of a range rounded up to DAMON_MIN_REGION.  An end in the last
+ * unit of the address space cannot be: it is rounded down instead.
+ */
+static unsigned long damon_align_end(unsigned long end)
+{
+	unsigned long last = ALIGN_DOWN(ULONG_MAX, DAMON_MIN_REGION);
+
+	return end > last ? last : ALIGN(end, DAMON_MIN_REGION);
+}
+
+/*
  * Check @ranges for damon_set_regions(): sorted, non-overlapping, non-empty,
  * and still non-empty once aligned to DAMON_MIN_REGION.
  */
@@ -206,7 +234,7 @@ static int damon_check_ranges(const struct damon_addr_range *ranges,
 		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		unsigned long s = ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION);
-		unsigned long e = ALIGN(ranges[i].end, DAMON_MIN_REGION);
+		unsigned long e = damon_align_end(ranges[i].end);
 
 		if (ranges[i].start >= ranges[i].end || s >= e)
 			return -EINVAL;
@@ -292,13 +320,13 @@ static int damon_build_regions(struct damon_target *t,
 	pos = list_first_entry(&t->regions_list, struct damon_region, list);
 	while (i < nr) {
 		unsigned long s = ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION);
-		unsigned long e = ALIGN(ranges[i].end, DAMON_MIN_REGION);
+		unsigned long e = damon_align_end(ranges[i].end);
 
 		/* Alignment may make neighbouring ranges touch: join them. */
 		for (i++; i < nr; i++) {
 			if (ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION) > e)
 				break;
-			e = max(e, ALIGN(ranges[i].end, DAMON_MIN_REGION));
+			e = max(e, damon_align_end(ranges[i].end));
 		}
 		err = damon_build_range(t, s, e, &pos, out, nr_out);
 		if (err) {
@@ -693,9 +721,6 @@ void damos_destroy_quota_goal(struct damos_quota_goal *g)
 }
 EXPORT_SYMBOL_GPL(damos_destroy_quota_goal);
 
-/* Largest quota weight: keeps the score arithmetic of the ops in 32 bits. */
-#define DAMOS_MAX_QUOTA_WEIGHT	1000000U
-
 static bool damos_core_filter(enum damos_filter_type type)
 {
 	return type == DAMOS_FILTER_TYPE_ADDR ||
@@ -707,17 +732,24 @@ static int damos_check_filter(const struct damon_operations *ops,
 {
 	if ((unsigned int)f->type >= NR_DAMOS_FILTER_TYPES)
 		return -EINVAL;
-	if (f->type == DAMOS_FILTER_TYPE_ADDR &&
-	    f->addr_range.start >= f->addr_range.end)
-		return -EINVAL;
-	if (f->type == DAMOS_FILTER_TYPE_TARGET && f->target_idx < 0)
-		return -EINVAL;
+	/*
+	 * An empty address range and a negative target index are fine: they
+	 * match nothing.  A filter the operations set would ignore is not.
+	 */
 	if (!damos_core_filter(f->type) &&
 	    !(ops->supported_filters & BIT(f->type)))
 		return -EINVAL;
 	return 0;
 }
 
+/*
+ * Refuse only what cannot work: an unknown enum value, an action or filter
+ * the operations set would silently ignore, and an access pattern range that
+ * no region can match.  Every other value has a meaning, even if an odd one:
+ * watermarks in any order follow the rules of damos_wmarks_update(), and
+ * the quota weights of any size enter the 64-bit score arithmetic of the
+ * operations sets.
+ */
 static int damos_check_scheme(const struct damon_operations *ops,
 			      const struct damos *s)
 {
@@ -736,13 +768,6 @@ static int damos_check_scheme(const struct damon_operations *ops,
 	    p->min_age_region > p->max_age_region)
 		return -EINVAL;
 	if ((unsigned int)w->metric >= NR_DAMOS_WMARK_METRICS)
-		return -EINVAL;
-	if (w->metric != DAMOS_WMARK_NONE &&
-	    (w->high < w->mid || w->mid < w->low))
-		return -EINVAL;
-	if (q->weight_sz > DAMOS_MAX_QUOTA_WEIGHT ||
-	    q->weight_nr_accesses > DAMOS_MAX_QUOTA_WEIGHT ||
-	    q->weight_age > DAMOS_MAX_QUOTA_WEIGHT)
 		return -EINVAL;
 	damos_for_each_quota_goal(g, (struct damos_quota *)q)
 		if ((unsigned int)g->metric >= NR_DAMOS_QUOTA_GOAL_METRICS)
@@ -900,9 +925,37 @@ static int damos_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
 	return 0;
 }
 
-/* Give @dst the parameters of @src, keeping its runtime state. */
+/*
+ * Schedule the next application of @s one apply interval from now, with the
+ * intervals of @attrs.  Schemes without an apply interval follow the
+ * aggregation intervals instead.
+ */
+static void damos_arm(struct damon_ctx *ctx, const struct damon_attrs *attrs,
+		      struct damos *s)
+{
+	unsigned long sis = damon_interval_sis(attrs, s->apply_interval_us);
+
+	s->next_apply_sis = damon_sis_after(ctx->passed_sample_intervals, sis);
+}
+
+/*
+ * Give @dst the parameters of @src, keeping its runtime state, except that a
+ * quota that changed starts a new window at the next application, and
+ * watermarks that changed are checked at the next opportunity: a stale
+ * window or check could otherwise hold the old setting for as long as the
+ * old reset or check interval, which may be very long.
+ */
 static void damos_commit_params(struct damos *dst, struct damos *src)
 {
+	if (dst->quota.reset_interval != src->quota.reset_interval ||
+	    dst->quota.ms != src->quota.ms || dst->quota.sz != src->quota.sz)
+		dst->quota.charged_from = ULONG_MAX;
+	if (dst->wmarks.metric != src->wmarks.metric ||
+	    dst->wmarks.interval != src->wmarks.interval ||
+	    dst->wmarks.high != src->wmarks.high ||
+	    dst->wmarks.mid != src->wmarks.mid ||
+	    dst->wmarks.low != src->wmarks.low)
+		dst->wmarks.next_check = jiffies;
 	dst->pattern = src->pattern;
 	dst->action = src->action;
 	dst->apply_interval_us = src->apply_interval_us;
@@ -924,12 +977,15 @@ static void damos_commit_params(struct damos *dst, struct damos *src)
 
 /*
  * Commit the schemes prepared by damos_commit_prepare(): cannot fail.
- * Frees @cs.
+ * Frees @cs.  In the kdamond, a scheme that is new or whose apply interval
+ * changed gets its next application one apply interval from now, with the
+ * intervals of @src.
  */
 static void damos_commit_apply(struct damon_ctx *dst,
 			       struct damos_commit_scheme *cs, unsigned int nr,
 			       struct damon_ctx *src)
 {
+	bool running = damon_in_kdamond(dst);
 	struct damos *ds, *next, *ss;
 	unsigned int i = 0;
 
@@ -941,6 +997,10 @@ static void damos_commit_apply(struct damon_ctx *dst,
 		if (i >= nr) {
 			damon_destroy_scheme(ds);
 			continue;
+		}
+		if (running && ds->apply_interval_us != ss->apply_interval_us) {
+			ds->apply_interval_us = ss->apply_interval_us;
+			damos_arm(dst, &src->attrs, ds);
 		}
 		damos_commit_params(ds, ss);
 		damos_for_each_filter_safe(f, fnext, ds)
@@ -957,6 +1017,8 @@ static void damos_commit_apply(struct damon_ctx *dst,
 
 		list_splice_tail_init(&cs[i].filters, &fresh->filters);
 		list_splice_tail_init(&cs[i].goals, &fresh->quota.goals);
+		if (running)
+			damos_arm(dst, &src->attrs, fresh);
 		damon_add_scheme(dst, fresh);
 		cs[i].fresh = NULL;
 	}
@@ -1066,6 +1128,43 @@ unsigned int damon_max_nr_accesses(const struct damon_attrs *attrs)
 }
 EXPORT_SYMBOL_GPL(damon_max_nr_accesses);
 
+/**
+ * damon_nr_accesses_now() - Access count of a region over the last
+ * aggregation interval's worth of samples, at any time.
+ * @ctx:	The context of the region.
+ * @r:		The region.
+ *
+ * &damon_region.nr_accesses counts the samples of the current aggregation
+ * interval only, so in the middle of one it is short of what it will be at
+ * its end.  This is the moving sum of the last W samples, W being
+ * damon_max_nr_accesses(): the accessed samples of the current interval so
+ * far, plus the share of &damon_region.last_nr_accesses that falls on the
+ * samples still to come, as if the previous interval's accesses were spread
+ * evenly over it.  It is &damon_region.nr_accesses at the end of an
+ * aggregation interval and &damon_region.last_nr_accesses right after one.
+ * Schemes applied in the middle of an aggregation interval match and rank
+ * regions with it.
+ *
+ * Context: The kdamond of @ctx, or the owner of @ctx while it does not run.
+ * Return: The count, at most W unless &damon_region.nr_accesses is already
+ * more.
+ */
+unsigned int damon_nr_accesses_now(const struct damon_ctx *ctx,
+				   const struct damon_region *r)
+{
+	unsigned int window = damon_max_nr_accesses(&ctx->attrs);
+	unsigned long left = 0;
+	u64 sum;
+
+	if (ctx->next_aggregation_sis > ctx->passed_sample_intervals)
+		left = min_t(unsigned long, ctx->next_aggregation_sis -
+			     ctx->passed_sample_intervals, window);
+	sum = r->nr_accesses + div_u64((u64)r->last_nr_accesses * left +
+				       window / 2, window);
+	return max_t(u64, min_t(u64, sum, window), r->nr_accesses);
+}
+EXPORT_SYMBOL_GPL(damon_nr_accesses_now);
+
 static int damon_check_attrs(const struct damon_attrs *attrs)
 {
 	if (attrs->min_nr_regions < 3 ||
@@ -1075,13 +1174,6 @@ static int damon_check_attrs(const struct damon_attrs *attrs)
 	    attrs->sample_interval > attrs->aggr_interval)
 		return -EINVAL;
 	return 0;
-}
-
-/* An interval of @attrs, in sampling intervals: at least 1. */
-static unsigned long damon_interval_sis(const struct damon_attrs *attrs,
-					unsigned long interval)
-{
-	return max(interval / attrs->sample_interval, 1UL);
 }
 
 static unsigned int damon_rescale(unsigned int v, unsigned long mul,
@@ -1121,16 +1213,33 @@ static void kdamond_rescale_results(struct damon_ctx *ctx,
 	}
 }
 
-/* Apply valid @attrs; the caller owns @ctx. */
+/*
+ * Apply valid @attrs; the caller owns @ctx.  In the kdamond, an interval
+ * that changed restarts from now, and so does every scheme's apply interval
+ * when the sampling or aggregation interval changed.
+ */
 static void __damon_set_attrs(struct damon_ctx *ctx,
 			      const struct damon_attrs *attrs)
 {
+	unsigned long now = ctx->passed_sample_intervals, aggr, update;
+	const struct damon_attrs *old = &ctx->attrs;
+	bool resample = attrs->sample_interval != old->sample_interval ||
+		attrs->aggr_interval != old->aggr_interval;
+	struct damos *s;
+
 	if (damon_in_kdamond(ctx)) {
 		kdamond_rescale_results(ctx, attrs);
-		ctx->next_aggregation_sis = ctx->passed_sample_intervals +
-			damon_interval_sis(attrs, attrs->aggr_interval);
-		ctx->next_ops_update_sis = ctx->passed_sample_intervals +
-			damon_interval_sis(attrs, attrs->ops_update_interval);
+		aggr = damon_interval_sis(attrs, attrs->aggr_interval);
+		update = damon_interval_sis(attrs, attrs->ops_update_interval);
+		if (resample)
+			ctx->next_aggregation_sis = damon_sis_after(now, aggr);
+		if (resample ||
+		    attrs->ops_update_interval != old->ops_update_interval)
+			ctx->next_ops_update_sis = damon_sis_after(now, update);
+		if (resample) {
+			damon_for_each_scheme(s, ctx)
+				damos_arm(ctx, attrs, s);
+		}
 	}
 	ctx->attrs = *attrs;
 }
@@ -1142,8 +1251,10 @@ static void __damon_set_attrs(struct damon_ctx *ctx,
  *
  * On a running context the monitoring results are converted to the new
  * attributes: access counts are scaled to the new maximum of
- * &damon_region.nr_accesses, ages to the new aggregation interval, and the
- * current aggregation and ops update intervals restart.
+ * &damon_region.nr_accesses, ages to the new aggregation interval.  The
+ * current aggregation and ops update intervals restart if their length
+ * changed, and so does the apply interval of every scheme if the sampling
+ * or aggregation interval changed.
  *
  * Context: Process context.  On a running context, only from a function run
  * by damon_request().
@@ -1243,6 +1354,18 @@ static int damon_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
 	return 0;
 }
 
+/* Whether a target of @ctx has no region, as a new target of vaddr. */
+static bool damon_any_target_empty(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx) {
+		if (!t->nr_regions)
+			return true;
+	}
+	return false;
+}
+
 /**
  * damon_commit_ctx() - Make a context monitor like another one.
  * @dst:	The context to change.
@@ -1255,16 +1378,22 @@ static int damon_commit_prepare(struct damon_ctx *dst, struct damon_ctx *src,
  * with regions gives its ranges to its @dst counterpart with
  * damon_set_regions(), which keeps the monitoring results of overlapping
  * regions; a @src target without regions leaves them as they are.  If @dst
- * is running, its next operations update is made due at once, so that new
- * targets get regions.
+ * is running and a target is left without regions, its next operations
+ * update is made due at once, so that the target gets regions; otherwise
+ * the regions given stay until the next operations update, as when the
+ * kdamond starts.
  *
  * Schemes are matched by position, too.  A @dst scheme takes the parameters
  * of its @src counterpart (access pattern, action, intervals, target node,
  * quota and watermark parameters; its filters and quota goals are replaced
  * by copies of those of @src) but keeps its runtime state: statistics,
- * quota charge and effective quota, activation.  Extra schemes of @dst are
- * destroyed and extra schemes of @src are copied.  On error @dst is left
- * unchanged.
+ * quota charge and effective quota, activation.  A scheme whose quota
+ * changed starts a new quota window at its next application, and one whose
+ * watermarks changed checks them at once.  Extra schemes of @dst are
+ * destroyed and extra schemes of @src are copied.  On a running @dst, a new
+ * scheme, a scheme whose apply interval changed, and every scheme if the
+ * sampling or aggregation interval changed, are next applied one apply
+ * interval after the commit.  On error @dst is left unchanged.
  *
  * Context: Process context; may sleep.  On a running @dst, only from a
  * function run by damon_request() on @dst.
@@ -1342,7 +1471,7 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 	__damon_set_attrs(dst, &src->attrs);
 	if (!running)
 		dst->ops = src->ops;
-	else
+	else if (damon_any_target_empty(dst))
 		dst->next_ops_update_sis = dst->passed_sample_intervals;
 	return 0;
 }
@@ -1430,12 +1559,12 @@ EXPORT_SYMBOL_GPL(damon_select_ops);
  * and change the context, its targets and regions freely.  A request with
  * @req->after_aggregation set is called only after an aggregation interval
  * that ended after it was queued.  A request with @req->walk_fn set waits
- * for the next time the kdamond applies its schemes, however long that
- * takes: @req->walk_fn is called for each region a scheme tries then, and
- * @req->fn right after that pass, so that it sees the statistics the pass
- * left.  If the context has no scheme, it is called at the next safe point
- * without a walk.  If the kdamond ends before calling it, the request is
- * dropped.
+ * until every active scheme has been applied once, however long that takes:
+ * @req->walk_fn is called for each region each scheme tries in that
+ * application, and @req->fn right after the last of them, so that it sees
+ * the statistics they left.  If the context has no active scheme, it is
+ * called at the next safe point without a walk.  If the kdamond ends before
+ * calling it, the request is dropped.
  *
  * Context: Process context; sleeps.  Not from the kdamond of @ctx itself.
  * Return: 0 if @req->fn was called (its return value is in @req->result),
@@ -1480,14 +1609,20 @@ EXPORT_SYMBOL_GPL(damon_request);
 /*
  * Requests taken off ctx->requests by the kdamond: @waiting wait for the end
  * of the current aggregation interval, @ready may run at the next safe
- * point, @walking wait for the next time the schemes are applied.  Only the
- * kdamond touches them.
+ * point, @walking wait until every active scheme has been applied once, in
+ * the order of their &damon_request.walk_seq, the last of which is
+ * @walk_seq.  Only the kdamond touches them.
  */
 struct kdamond_requests {
 	struct list_head waiting;
 	struct list_head ready;
 	struct list_head walking;
+	unsigned long walk_seq;
 };
+
+static void kdamond_walks_done(struct damon_ctx *ctx,
+			       struct list_head *walkers,
+			       struct list_head *ready);
 
 /* After complete() the request may be gone: touch it no more. */
 static void kdamond_call_request(struct damon_ctx *ctx,
@@ -1520,18 +1655,19 @@ static void kdamond_handle_requests(struct damon_ctx *ctx,
 	list_splice_tail_init(&ctx->requests, &queued);
 	spin_unlock(&ctx->request_lock);
 
-	/* A commit may have removed every scheme: nothing to wait for. */
-	if (list_empty(&ctx->schemes))
-		list_splice_tail_init(&q->walking, &q->ready);
+	/* A commit may have removed or deactivated the awaited schemes. */
+	kdamond_walks_done(ctx, &q->walking, &q->ready);
 	list_for_each_entry_safe(req, next, &q->ready, list)
 		kdamond_call_request(ctx, req);
 	list_for_each_entry_safe(req, next, &queued, list) {
-		if (req->walk_fn && !list_empty(&ctx->schemes))
+		if (req->walk_fn && !list_empty(&ctx->schemes)) {
+			req->walk_seq = ++q->walk_seq;
 			list_move_tail(&req->list, &q->walking);
-		else if (req->after_aggregation)
+		} else if (req->after_aggregation) {
 			list_move_tail(&req->list, &q->waiting);
-		else
+		} else {
 			kdamond_call_request(ctx, req);
+		}
 	}
 }
 
@@ -2052,17 +2188,20 @@ EXPORT_SYMBOL_IF_KUNIT(kdamond_aggregate);
 #define DAMOS_GOAL_INIT_SZ	(1024UL * 1024)
 
 /*
- * damos_pattern_match() - Tell whether @r matches the access pattern of @s.
+ * damos_pattern_match() - Tell whether @r matches the access pattern of @s,
+ * with the access count of damon_nr_accesses_now().
  */
-VISIBLE_IF_KUNIT bool damos_pattern_match(const struct damos *s,
+VISIBLE_IF_KUNIT bool damos_pattern_match(const struct damon_ctx *ctx,
+					  const struct damos *s,
 					  const struct damon_region *r)
 {
 	const struct damos_access_pattern *p = &s->pattern;
 	unsigned long sz = r->ar.end - r->ar.start;
+	unsigned int nr_accesses = damon_nr_accesses_now(ctx, r);
 
 	return sz >= p->min_sz_region && sz <= p->max_sz_region &&
-		r->nr_accesses >= p->min_nr_accesses &&
-		r->nr_accesses <= p->max_nr_accesses &&
+		nr_accesses >= p->min_nr_accesses &&
+		nr_accesses <= p->max_nr_accesses &&
 		r->age >= p->min_age_region && r->age <= p->max_age_region;
 }
 EXPORT_SYMBOL_IF_KUNIT(damos_pattern_match);
@@ -2076,7 +2215,7 @@ static int damos_addr_filter_match(struct damon_target *t,
 				   const struct damos_filter *f)
 {
 	unsigned long fs = ALIGN_DOWN(f->addr_range.start, DAMON_MIN_REGION);
-	unsigned long fe = ALIGN(f->addr_range.end, DAMON_MIN_REGION);
+	unsigned long fe = damon_align_end(f->addr_range.end);
 
 	if (r->ar.start < fs && r->ar.end > fs) {
 		if (damon_split_region_at(t, r, fs - r->ar.start))
@@ -2171,7 +2310,7 @@ VISIBLE_IF_KUNIT void damos_set_min_score(struct damon_ctx *ctx,
 		return;
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
-			if (!damos_pattern_match(s, r))
+			if (!damos_pattern_match(ctx, s, r))
 				continue;
 			hist[damos_region_score(ctx, t, r, s)] +=
 				damon_sz_region(r);
@@ -2213,14 +2352,26 @@ static void damos_measure_goal(struct damos_quota_goal *g)
 	}
 }
 
+/*
+ * @a * @b / @c, or U64_MAX if that does not fit in 64 bits.  @c must not be
+ * 0.  mul_u64_u64_div_u64() must not be given a quotient that overflows: on
+ * x86 its division would trap.
+ */
+static u64 damos_mul_div_sat(u64 a, u64 b, u64 c)
+{
+	if (b && div64_u64(a, c) >= div64_u64(U64_MAX, b))
+		return U64_MAX;
+	return mul_u64_u64_div_u64(a, b, c);
+}
+
 /* Achievement of @g, in basis points of its target. */
 static unsigned long damos_goal_achievement(const struct damos_quota_goal *g)
 {
 	if (!g->target_value)
 		return g->current_value ? ULONG_MAX : DAMON_BP_DENOMINATOR;
-	return min_t(u64, mul_u64_u64_div_u64(g->current_value,
-					      DAMON_BP_DENOMINATOR,
-					      g->target_value), ULONG_MAX);
+	return min_t(u64, damos_mul_div_sat(g->current_value,
+					    DAMON_BP_DENOMINATOR,
+					    g->target_value), ULONG_MAX);
 }
 
 /*
@@ -2246,17 +2397,22 @@ VISIBLE_IF_KUNIT unsigned long damos_goal_tuned_sz(unsigned long sz,
 }
 EXPORT_SYMBOL_IF_KUNIT(damos_goal_tuned_sz);
 
-/* Bytes the time quota of @q allows, at the throughput measured so far. */
+/*
+ * Bytes the time quota of @q allows, at the throughput measured so far.  A
+ * quota too large to compute is as good as none: ULONG_MAX.
+ */
 static unsigned long damos_time_quota_sz(const struct damos_quota *q)
 {
-	u64 ns = (u64)q->ms * NSEC_PER_MSEC;
-	u64 sz;
+	u64 ns, sz;
 
+	if (check_mul_overflow((u64)q->ms, (u64)NSEC_PER_MSEC, &ns))
+		return ULONG_MAX;
 	if (q->total_charged_ns && q->total_charged_sz)
-		sz = mul_u64_u64_div_u64(ns, q->total_charged_sz,
-					 q->total_charged_ns);
-	else
-		sz = (u64)q->ms * DAMOS_INIT_SZ_PER_MS;
+		sz = damos_mul_div_sat(ns, q->total_charged_sz,
+				       q->total_charged_ns);
+	else if (check_mul_overflow((u64)q->ms, (u64)DAMOS_INIT_SZ_PER_MS,
+				    &sz))
+		sz = U64_MAX;
 	return min_t(u64, max_t(u64, sz, DAMON_MIN_REGION), ULONG_MAX);
 }
 
@@ -2273,6 +2429,7 @@ VISIBLE_IF_KUNIT void damos_new_quota_window(struct damon_ctx *ctx,
 
 	q->charged_sz = 0;
 	q->charged_from = ctx->passed_sample_intervals;
+	q->ran_out = false;
 	if (q->ms)
 		esz = min(esz, damos_time_quota_sz(q));
 	if (q->sz)
@@ -2323,6 +2480,7 @@ static void damos_check_resume_point(struct damon_ctx *ctx, struct damos *s)
 	s->quota.charge_target_from = NULL;
 }
 
+/* Show @r to the walkers that @s has not served yet. */
 static void damos_walk(struct list_head *walkers, struct damon_ctx *ctx,
 		       struct damon_target *t, struct damon_region *r,
 		       struct damos *s, unsigned long sz_filter_passed)
@@ -2331,8 +2489,10 @@ static void damos_walk(struct list_head *walkers, struct damon_ctx *ctx,
 
 	if (!walkers)
 		return;
-	list_for_each_entry(req, walkers, list)
-		req->walk_fn(req->arg, ctx, t, r, s, sz_filter_passed);
+	list_for_each_entry(req, walkers, list) {
+		if (req->walk_seq > s->walk_seq)
+			req->walk_fn(req->arg, ctx, t, r, s, sz_filter_passed);
+	}
 }
 
 /* Context index in the tracepoint: a kdamond has one context. */
@@ -2377,6 +2537,23 @@ static void damos_apply_region(struct damon_ctx *ctx, struct damon_target *t,
 	}
 }
 
+/* Bytes the current window of @q may still charge, in whole pages. */
+static unsigned long damos_quota_left(const struct damos_quota *q)
+{
+	unsigned long left = q->esz > q->charged_sz ? q->esz - q->charged_sz : 0;
+
+	return ALIGN_DOWN(left, DAMON_MIN_REGION);
+}
+
+/* The current quota window of @s ran out: count it, once. */
+static void damos_quota_run_out(struct damos *s)
+{
+	if (s->quota.ran_out)
+		return;
+	s->quota.ran_out = true;
+	s->stat.qt_exceeds++;
+}
+
 /*
  * Apply @s to the regions of @t from @r on.  Returns false if the quota
  * stopped it.
@@ -2394,18 +2571,17 @@ static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
 
 		if (damos_core_filter_out(t, tidx, r, s))
 			continue;
-		if (!damos_pattern_match(s, r))
+		if (!damos_pattern_match(ctx, s, r))
 			continue;
 		if (!limited) {
 			damos_apply_region(ctx, t, tidx, r, s, sidx, walkers);
 			continue;
 		}
-		left = q->esz > q->charged_sz ? q->esz - q->charged_sz : 0;
-		left = ALIGN_DOWN(left, DAMON_MIN_REGION);
+		left = damos_quota_left(q);
 		if (!left) {
 			q->charge_target_from = t;
 			q->charge_addr_from = r->ar.start;
-			s->stat.qt_exceeds++;
+			damos_quota_run_out(s);
 			return false;
 		}
 		if (damos_region_score(ctx, t, r, s) < q->min_score)
@@ -2414,6 +2590,8 @@ static bool damos_apply_target(struct damon_ctx *ctx, struct damon_target *t,
 		    damon_split_region_at(t, r, left))
 			continue;
 		damos_apply_region(ctx, t, tidx, r, s, sidx, walkers);
+		if (!damos_quota_left(q))
+			damos_quota_run_out(s);
 	}
 	return true;
 }
@@ -2459,43 +2637,83 @@ static void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
 	}
 }
 
-static unsigned long damos_apply_sis(struct damon_ctx *ctx, struct damos *s)
+/* Whether @s is due: at the end of an aggregation interval or its own. */
+static bool damos_due(struct damon_ctx *ctx, struct damos *s)
 {
+	unsigned long now = ctx->passed_sample_intervals;
+
 	if (!s->apply_interval_us)
-		return 0;
-	return damon_interval_sis(&ctx->attrs, s->apply_interval_us);
+		return now >= ctx->next_aggregation_sis;
+	return now >= s->next_apply_sis;
 }
 
 /*
  * kdamond_apply_schemes() - Apply the schemes that are active and due.
- * @ctx:	The context, at the end of an aggregation interval.
+ * @ctx:	The context, after a sampling interval.
  * @walkers:	Requests whose walk_fn sees the tried regions, or NULL.
+ *
+ * Called after every sampling interval, before the end of an aggregation
+ * interval is handled.  Each scheme that is due walks the requests of
+ * @walkers it has not served yet.
  *
  * Return: true if at least one scheme was applied.
  */
 VISIBLE_IF_KUNIT bool kdamond_apply_schemes(struct damon_ctx *ctx,
 					    struct list_head *walkers)
 {
-	unsigned long now = ctx->passed_sample_intervals;
+	struct damon_request *last;
 	unsigned int sidx = 0;
 	bool applied = false;
 	struct damos *s;
 
 	damon_assert_owner(ctx);
 	damon_for_each_scheme(s, ctx) {
-		if (!s->wmarks.activated || now < s->next_apply_sis) {
+		if (!s->wmarks.activated || !damos_due(ctx, s)) {
 			sidx++;
 			continue;
 		}
-		s->next_apply_sis = now + damos_apply_sis(ctx, s);
+		if (s->apply_interval_us)
+			damos_arm(ctx, &ctx->attrs, s);
 		if (damos_window_due(ctx, s))
 			damos_new_quota_window(ctx, s);
 		damos_apply_scheme(ctx, s, sidx++, walkers);
+		if (walkers && !list_empty(walkers)) {
+			last = list_last_entry(walkers, struct damon_request,
+					       list);
+			s->walk_seq = last->walk_seq;
+		}
 		applied = true;
 	}
 	return applied;
 }
 EXPORT_SYMBOL_IF_KUNIT(kdamond_apply_schemes);
+
+/*
+ * kdamond_walks_done() - Move the walks every active scheme has served.
+ * @ctx:	The context.
+ * @walkers:	The walk requests, in the order of their &damon_request.walk_seq.
+ * @ready:	Where the served ones go.
+ *
+ * A walk waits for the schemes that are active; with none, it is done.
+ */
+static void kdamond_walks_done(struct damon_ctx *ctx,
+			       struct list_head *walkers,
+			       struct list_head *ready)
+{
+	unsigned long served = ULONG_MAX;
+	struct damon_request *req, *next;
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx) {
+		if (s->wmarks.activated)
+			served = min(served, s->walk_seq);
+	}
+	list_for_each_entry_safe(req, next, walkers, list) {
+		if (req->walk_seq > served)
+			break;
+		list_move_tail(&req->list, ready);
+	}
+}
 
 /* Free memory of the system, per mille of the total RAM. */
 static unsigned long damos_free_mem_rate(void)
@@ -2615,7 +2833,9 @@ static void kdamond_init_schemes(struct damon_ctx *ctx)
 	struct damos *s;
 
 	damon_for_each_scheme(s, ctx) {
-		s->next_apply_sis = 0;
+		damos_arm(ctx, &ctx->attrs, s);
+		/* The kdamond numbers its walks from 1. */
+		s->walk_seq = 0;
 		s->wmarks.next_check = jiffies;
 		/* Start a quota window at the first pass. */
 		s->quota.charged_from = ULONG_MAX;
@@ -2683,6 +2903,7 @@ static int kdamond_fn(void *data)
 	INIT_LIST_HEAD(&q.waiting);
 	INIT_LIST_HEAD(&q.ready);
 	INIT_LIST_HEAD(&q.walking);
+	q.walk_seq = 0;
 	ctx->passed_sample_intervals = 0;
 	ctx->nr_aggregations = 0;
 	ctx->next_aggregation_sis =
@@ -2709,9 +2930,9 @@ static int kdamond_fn(void *data)
 			max_nr_accesses = ctx->ops.check_accesses(ctx);
 		ctx->passed_sample_intervals++;
 
+		if (kdamond_apply_schemes(ctx, &q.walking))
+			kdamond_walks_done(ctx, &q.walking, &q.ready);
 		if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis) {
-			if (kdamond_apply_schemes(ctx, &q.walking))
-				list_splice_tail_init(&q.walking, &q.ready);
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
 				ctx->passed_sample_intervals +
@@ -2843,8 +3064,7 @@ static int __damon_start(struct damon_ctx *ctx)
  * Context: Process context; may sleep.
  * Return: 0 on success, -EINVAL if @nr_ctxs is below 1 or a context has no
  * target, appears twice, or has an invalid scheme (an inverted access
- * pattern, inverted watermarks, an invalid metric, an out-of-range quota
- * weight, an empty address filter, or an action or filter type its
+ * pattern range, an invalid enum value, or an action or filter type its
  * operations set does not support), -EBUSY if a context is already running, an
  * exclusive group is running, or @exclusive is set while any context runs,
  * another negative error code if a thread could not be created.

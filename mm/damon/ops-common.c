@@ -230,8 +230,9 @@ bool damon_pmdp_young(pmd_t *pmd, struct vm_area_struct *vma,
  * regions with the highest priority score first.  A score is built from
  * three sub-scores, each in per mille:
  *
- * - frequency: &damon_region.nr_accesses relative to the largest value it
- *   can take, damon_max_nr_accesses();
+ * - frequency: the access count of damon_nr_accesses_now(), which is
+ *   &damon_region.nr_accesses at the end of an aggregation interval,
+ *   relative to the largest value it can take, damon_max_nr_accesses();
  * - age: how long the region kept its access frequency, on a logarithmic
  *   time scale, so that an age of minutes still ranks above an age of
  *   seconds and only ages of hours saturate.  The age in aggregation
@@ -275,7 +276,7 @@ static unsigned int damon_freq_subscore(struct damon_ctx *ctx,
 					struct damon_region *r)
 {
 	unsigned int max_nr = damon_max_nr_accesses(&ctx->attrs);
-	unsigned int nr = min(r->nr_accesses, max_nr);
+	unsigned int nr = min(damon_nr_accesses_now(ctx, r), max_nr);
 
 	return div_u64((u64)nr * DAMON_SCORE_PERMIL, max_nr);
 }
@@ -321,7 +322,7 @@ static unsigned int damon_access_hotness(struct damon_ctx *ctx,
 		w_freq = 1;
 		w_age = 1;
 	}
-	if (!r->nr_accesses)
+	if (!damon_nr_accesses_now(ctx, r))
 		age = DAMON_SCORE_PERMIL - age;
 	return div64_u64(w_freq * damon_freq_subscore(ctx, r) + w_age * age,
 			 w_freq + w_age);

@@ -19,6 +19,7 @@
 #include <linux/array_size.h>
 #include <linux/cleanup.h>
 #include <linux/kstrtox.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -57,14 +58,18 @@ int damon_sysfs_find_word(const char *buf, const char * const *words)
  * @nr:		Where to store the number.
  *
  * Context: Any context.
- * Return: 0 on success, -EINVAL if @buf is not a decimal number that fits in
- * an int and is not negative.  @nr is left alone on failure.
+ * Return: 0 on success, the error of kstrtoint() (-EINVAL for a string that
+ * is not a number, -ERANGE for one that does not fit in an int), or -EINVAL
+ * for a negative number.  @nr is left alone on failure.
  */
 int damon_sysfs_parse_nr(const char *buf, int *nr)
 {
-	int val;
+	int val, err;
 
-	if (kstrtoint(buf, 0, &val) || val < 0)
+	err = kstrtoint(buf, 0, &val);
+	if (err)
+		return err;
+	if (val < 0)
 		return -EINVAL;
 	*nr = val;
 	return 0;
@@ -104,6 +109,9 @@ ssize_t damon_sysfs_val_show(struct kobject *kobj, struct kobj_attribute *attr,
 	case DAMON_SYSFS_FMT_UL:
 		return sysfs_emit(buf, "%lu\n",
 				  READ_ONCE(*(unsigned long *)val));
+	case DAMON_SYSFS_FMT_UINT:
+		return sysfs_emit(buf, "%u\n",
+				  READ_ONCE(*(unsigned int *)val));
 	case DAMON_SYSFS_FMT_BOOL:
 		return sysfs_emit(buf, "%c\n",
 				  READ_ONCE(*(bool *)val) ? 'Y' : 'N');
@@ -145,10 +153,15 @@ static int damon_sysfs_store_nr(struct kobject *kobj, int nr)
  * @buf:	The written string.
  * @count:	Its length.
  *
+ * Numbers are parsed by the kstrto*() function of their type, whose error
+ * the write returns: -EINVAL for a string that is not a number, -ERANGE for
+ * one that does not fit.  A failed write leaves the value as it was.
+ *
  * Context: Process context.  May sleep.
- * Return: @count, -EINVAL for a value the file does not take, or, for an
- * "nr_*" file, -EBUSY while &damon_sysfs_lock is held or the directory's
- * kind says it is busy, and -ENOMEM when out of memory.
+ * Return: @count, the error of the kstrto*() parser, -EINVAL for an unknown
+ * keyword or a negative "nr_*" value, or, for an "nr_*" file, -EINVAL above
+ * the limit of its kind, -EBUSY while &damon_sysfs_lock is held or the
+ * directory's kind says it is busy, and -ENOMEM when out of memory.
  */
 ssize_t damon_sysfs_val_store(struct kobject *kobj,
 			      struct kobj_attribute *attr, const char *buf,
@@ -157,42 +170,44 @@ ssize_t damon_sysfs_val_store(struct kobject *kobj,
 	const struct damon_sysfs_file *file = damon_sysfs_file_of(attr);
 	void *val = (char *)kobj + file->offset;
 	unsigned long ul;
+	unsigned int ui;
 	bool flag;
 	int i, err;
 
 	switch (file->fmt) {
 	case DAMON_SYSFS_FMT_UL:
-		if (kstrtoul(buf, 0, &ul))
-			return -EINVAL;
-		WRITE_ONCE(*(unsigned long *)val, ul);
+		err = kstrtoul(buf, 0, &ul);
+		if (!err)
+			WRITE_ONCE(*(unsigned long *)val, ul);
+		break;
+	case DAMON_SYSFS_FMT_UINT:
+		err = kstrtouint(buf, 0, &ui);
+		if (!err)
+			WRITE_ONCE(*(unsigned int *)val, ui);
 		break;
 	case DAMON_SYSFS_FMT_BOOL:
-		if (kstrtobool(buf, &flag))
-			return -EINVAL;
-		WRITE_ONCE(*(bool *)val, flag);
+		err = kstrtobool(buf, &flag);
+		if (!err)
+			WRITE_ONCE(*(bool *)val, flag);
 		break;
 	case DAMON_SYSFS_FMT_WORD:
 		i = damon_sysfs_find_word(buf, file->words);
-		if (i < 0)
-			return i;
-		WRITE_ONCE(*(int *)val, i);
+		err = min(i, 0);
+		if (!err)
+			WRITE_ONCE(*(int *)val, i);
 		break;
 	case DAMON_SYSFS_FMT_NR:
 		err = damon_sysfs_parse_nr(buf, &i);
 		if (!err)
 			err = damon_sysfs_store_nr(kobj, i);
-		if (err)
-			return err;
 		break;
 	default:
-		if (kstrtoint(buf, 0, &i))
-			return -EINVAL;
-		if (file->fmt == DAMON_SYSFS_FMT_IDX && i < 0)
-			return -EINVAL;
-		WRITE_ONCE(*(int *)val, i);
+		err = kstrtoint(buf, 0, &i);
+		if (!err)
+			WRITE_ONCE(*(int *)val, i);
 		break;
 	}
-	return count;
+	return err ? err : count;
 }
 
 /* === Directories === */

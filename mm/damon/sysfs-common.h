@@ -44,8 +44,8 @@ extern struct mutex damon_sysfs_lock;
 /**
  * enum damon_sysfs_fmt - How a value file reads and writes its value.
  * @DAMON_SYSFS_FMT_UL:		An unsigned long, in decimal.
+ * @DAMON_SYSFS_FMT_UINT:	An unsigned int, in decimal.
  * @DAMON_SYSFS_FMT_INT:	An int, in decimal.
- * @DAMON_SYSFS_FMT_IDX:	An int that may not be negative.
  * @DAMON_SYSFS_FMT_BOOL:	A bool, read as "Y" or "N", written as anything
  *				kstrtobool() takes.
  * @DAMON_SYSFS_FMT_WORD:	An enum, read and written as one of the
@@ -55,8 +55,8 @@ extern struct mutex damon_sysfs_lock;
  */
 enum damon_sysfs_fmt {
 	DAMON_SYSFS_FMT_UL,
+	DAMON_SYSFS_FMT_UINT,
 	DAMON_SYSFS_FMT_INT,
-	DAMON_SYSFS_FMT_IDX,
 	DAMON_SYSFS_FMT_BOOL,
 	DAMON_SYSFS_FMT_WORD,
 	DAMON_SYSFS_FMT_NR,
@@ -68,8 +68,9 @@ enum damon_sysfs_fmt {
  *		unless read-only, damon_sysfs_val_store(); other files bring
  *		their own handlers.
  * @offset:	Offset of the value in the directory structure.  The value is
- *		an unsigned long for %DAMON_SYSFS_FMT_UL, a bool for
- *		%DAMON_SYSFS_FMT_BOOL, and an int or an enum otherwise.
+ *		an unsigned long for %DAMON_SYSFS_FMT_UL, an unsigned int for
+ *		%DAMON_SYSFS_FMT_UINT, a bool for %DAMON_SYSFS_FMT_BOOL, and an
+ *		int or an enum otherwise.
  * @fmt:	How the value is read and written.
  * @words:	The keywords of a %DAMON_SYSFS_FMT_WORD value, indexed by
  *		the value and ended by NULL.
@@ -117,12 +118,12 @@ ssize_t damon_sysfs_val_store(struct kobject *kobj,
 #define DAMON_SYSFS_UL_RO(_name, _type, _member)			\
 	__DAMON_SYSFS_VAL(_name, 0400, NULL, _type, _member,		\
 			  DAMON_SYSFS_FMT_UL)
+/* A read-write unsigned int file. */
+#define DAMON_SYSFS_UINT(_name, _type, _member)				\
+	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_UINT)
 /* A read-write int file. */
 #define DAMON_SYSFS_INT(_name, _type, _member)				\
 	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_INT)
-/* A read-write int file that refuses negative values. */
-#define DAMON_SYSFS_IDX(_name, _type, _member)				\
-	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_IDX)
 /* A read-write "Y"/"N" file. */
 #define DAMON_SYSFS_BOOL(_name, _type, _member)				\
 	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_BOOL)
@@ -359,11 +360,15 @@ struct damon_sysfs_context {
  * @contexts:	The contexts/ directory, of &struct damon_sysfs_context.
  * @damon_ctx:	The context this directory last started, or NULL.  It may
  *		have stopped by itself since.  Protected by &damon_sysfs_lock.
+ * @stopped:	Whether the last "on" started a kdamond that has stopped
+ *		since, by "off" or by itself: "off" then fails with -EPERM
+ *		rather than -EINVAL.  Protected by &damon_sysfs_lock.
  */
 struct damon_sysfs_kdamond {
 	struct kobject kobj;
 	struct damon_sysfs_array *contexts;
 	struct damon_ctx *damon_ctx;
+	bool stopped;
 };
 
 /**
@@ -409,7 +414,7 @@ struct damon_sysfs_access_pattern {
  */
 struct damon_sysfs_weights {
 	struct kobject kobj;
-	unsigned long permil[3];
+	unsigned int permil[3];
 };
 
 /**
@@ -464,7 +469,7 @@ struct damon_sysfs_watermarks {
  * @target_idx:		Value of "damon_target_idx".
  * @range:		Values of "addr_start" and "addr_end".
  * @memcg_path:		Value of "memcg_path", or NULL when empty.
- *			Protected by &damon_sysfs_lock.
+ *			Protected by a mutex of sysfs-schemes.c.
  */
 struct damon_sysfs_filter {
 	struct kobject kobj;

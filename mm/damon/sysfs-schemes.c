@@ -12,7 +12,7 @@
  * As in sysfs.c, the directories only hold what the user wrote, plus the
  * values the scheme commands copy from the running context.  Only
  * "memcg_path" has handlers of its own: its string may be freed by a store,
- * so its reader takes &damon_sysfs_lock too.
+ * so its readers take damon_sysfs_memcg_path_lock.
  */
 
 #include <linux/cgroup.h>
@@ -72,25 +72,18 @@ damon_sysfs_action_words[NR_DAMOS_ACTIONS + 1] = {
 
 /* === The directories === */
 
-/* The bounds a new access_pattern/ starts with: anything goes. */
-static const struct damon_sysfs_range damon_sysfs_any_ul = {
-	.max = ULONG_MAX,
-};
-
-static const struct damon_sysfs_range damon_sysfs_any_uint = {
-	.max = UINT_MAX,
-};
-
+/*
+ * A new access_pattern/ starts with every range at [0, 0], as in the stock
+ * ABI: until the ranges are written, only empty regions would match, so a
+ * new scheme does nothing.
+ */
 static const struct damon_sysfs_subdir damon_sysfs_access_pattern_subdirs[] = {
 	DAMON_SYSFS_SUBDIR("sz", struct damon_sysfs_access_pattern, sz,
-			   &damon_sysfs_range_kind,
-			   .proto = &damon_sysfs_any_ul),
+			   &damon_sysfs_range_kind),
 	DAMON_SYSFS_SUBDIR("nr_accesses", struct damon_sysfs_access_pattern,
-			   nr_accesses, &damon_sysfs_range_kind,
-			   .proto = &damon_sysfs_any_uint),
+			   nr_accesses, &damon_sysfs_range_kind),
 	DAMON_SYSFS_SUBDIR("age", struct damon_sysfs_access_pattern, age,
-			   &damon_sysfs_range_kind,
-			   .proto = &damon_sysfs_any_uint),
+			   &damon_sysfs_range_kind),
 	{ }
 };
 
@@ -99,10 +92,10 @@ static const struct damon_sysfs_kind damon_sysfs_access_pattern_kind =
 			 .subdirs = damon_sysfs_access_pattern_subdirs);
 
 static struct damon_sysfs_file damon_sysfs_weights_files[] = {
-	DAMON_SYSFS_UL("sz_permil", struct damon_sysfs_weights, permil[0]),
-	DAMON_SYSFS_UL("nr_accesses_permil", struct damon_sysfs_weights,
-		       permil[1]),
-	DAMON_SYSFS_UL("age_permil", struct damon_sysfs_weights, permil[2]),
+	DAMON_SYSFS_UINT("sz_permil", struct damon_sysfs_weights, permil[0]),
+	DAMON_SYSFS_UINT("nr_accesses_permil", struct damon_sysfs_weights,
+			 permil[1]),
+	DAMON_SYSFS_UINT("age_permil", struct damon_sysfs_weights, permil[2]),
 	{ }
 };
 
@@ -165,6 +158,13 @@ static const struct damon_sysfs_kind damon_sysfs_watermarks_kind =
 	DAMON_SYSFS_KIND(struct damon_sysfs_watermarks,
 			 .files = damon_sysfs_watermarks_files);
 
+/*
+ * Protects &damon_sysfs_filter.memcg_path.  Unlike &damon_sysfs_lock, it is
+ * never held while a directory is removed, so the handlers of memcg_path may
+ * wait for it; it nests inside &damon_sysfs_lock.
+ */
+static DEFINE_MUTEX(damon_sysfs_memcg_path_lock);
+
 static struct damon_sysfs_filter *to_filter(struct kobject *kobj)
 {
 	return container_of(kobj, struct damon_sysfs_filter, kobj);
@@ -175,14 +175,10 @@ static ssize_t damon_sysfs_memcg_path_show(struct kobject *kobj,
 					   char *buf)
 {
 	const char *path;
-	ssize_t len;
 
-	/* The string may be freed by a concurrent store. */
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock) {
-		path = to_filter(kobj)->memcg_path;
-		len = sysfs_emit(buf, "%s\n", path ?: "");
-	}
-	return len;
+	guard(mutex)(&damon_sysfs_memcg_path_lock);
+	path = to_filter(kobj)->memcg_path;
+	return sysfs_emit(buf, "%s\n", path ?: "");
 }
 
 static ssize_t damon_sysfs_memcg_path_store(struct kobject *kobj,
@@ -194,7 +190,7 @@ static ssize_t damon_sysfs_memcg_path_store(struct kobject *kobj,
 	if (!path)
 		return -ENOMEM;
 	strim(path);
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
+	scoped_guard(mutex, &damon_sysfs_memcg_path_lock)
 		swap(to_filter(kobj)->memcg_path, path);
 	return count;
 }
@@ -212,13 +208,19 @@ static struct damon_sysfs_file damon_sysfs_filter_files[] = {
 			 damon_sysfs_memcg_path_store),
 	DAMON_SYSFS_UL("addr_start", struct damon_sysfs_filter, range.start),
 	DAMON_SYSFS_UL("addr_end", struct damon_sysfs_filter, range.end),
-	DAMON_SYSFS_IDX("damon_target_idx", struct damon_sysfs_filter,
+	DAMON_SYSFS_INT("damon_target_idx", struct damon_sysfs_filter,
 			target_idx),
 	{ }
 };
 
+/* A new filter matches anonymous pages, and keeps out the others. */
+static const struct damon_sysfs_filter damon_sysfs_filter_proto = {
+	.type = DAMOS_FILTER_TYPE_ANON,
+};
+
 static const struct damon_sysfs_kind damon_sysfs_filter_kind =
 	DAMON_SYSFS_KIND(struct damon_sysfs_filter,
+			 .proto = &damon_sysfs_filter_proto,
 			 .files = damon_sysfs_filter_files,
 			 .release = damon_sysfs_filter_release);
 
@@ -370,15 +372,14 @@ static int damon_sysfs_add_filter(struct damos *s,
 		return -ENOMEM;
 	switch (filter->type) {
 	case DAMOS_FILTER_TYPE_MEMCG:
-		/* memcg_path may be freed by a store without the lock. */
-		lockdep_assert_held(&damon_sysfs_lock);
-		err = damon_sysfs_memcg_id(dir->memcg_path, &filter->memcg_id);
+		scoped_guard(mutex, &damon_sysfs_memcg_path_lock)
+			err = damon_sysfs_memcg_id(dir->memcg_path,
+						   &filter->memcg_id);
 		break;
 	case DAMOS_FILTER_TYPE_ADDR:
+		/* An empty range matches no memory. */
 		filter->addr_range.start = READ_ONCE(dir->range.start);
 		filter->addr_range.end = READ_ONCE(dir->range.end);
-		if (filter->addr_range.end <= filter->addr_range.start)
-			err = -EINVAL;
 		break;
 	case DAMOS_FILTER_TYPE_TARGET:
 		filter->target_idx = READ_ONCE(dir->target_idx);
@@ -393,25 +394,40 @@ static int damon_sysfs_add_filter(struct damos *s,
 	return err;
 }
 
-/* Give @s the quota goals and the filters of its directory. */
-static int damon_sysfs_add_goals_filters(struct damos *s,
-					 struct damon_sysfs_scheme *dir)
+/*
+ * Append the goals of the quotas/goals/ directory of @dir to @goals.  On
+ * failure, those already appended stay for the caller to free.
+ */
+static int damon_sysfs_build_goals(struct damon_sysfs_scheme *dir,
+				   struct list_head *goals)
 {
-	struct damon_sysfs_array *goals = dir->quotas->goals;
-	struct damon_sysfs_array *filters = dir->filters;
+	struct damon_sysfs_array *arr = dir->quotas->goals;
 	struct damos_quota_goal *goal, *sys_goal;
-	int i, err;
+	int i;
 
-	for (i = 0; i < goals->nr; i++) {
-		sys_goal = &damon_sysfs_item(goals, i,
+	for (i = 0; i < arr->nr; i++) {
+		sys_goal = &damon_sysfs_item(arr, i,
 					     struct damon_sysfs_quota_goal)->goal;
 		goal = damos_new_quota_goal(READ_ONCE(sys_goal->metric),
 					    READ_ONCE(sys_goal->target_value));
 		if (!goal)
 			return -ENOMEM;
 		goal->current_value = READ_ONCE(sys_goal->current_value);
-		damos_add_quota_goal(&s->quota, goal);
+		list_add_tail(&goal->list, goals);
 	}
+	return 0;
+}
+
+/* Give @s the quota goals and the filters of its directory. */
+static int damon_sysfs_add_goals_filters(struct damos *s,
+					 struct damon_sysfs_scheme *dir)
+{
+	struct damon_sysfs_array *filters = dir->filters;
+	int i, err;
+
+	err = damon_sysfs_build_goals(dir, &s->quota.goals);
+	if (err)
+		return err;
 	for (i = 0; i < filters->nr; i++) {
 		err = damon_sysfs_add_filter(s, to_filter(filters->items[i]));
 		if (err)
@@ -421,8 +437,10 @@ static int damon_sysfs_add_goals_filters(struct damos *s,
 }
 
 /*
- * Read access_pattern/ into @p.  Every range must have min <= max; the
- * nr_accesses and age bounds must fit the core's unsigned ints.
+ * Read access_pattern/ into @p.  Every range must have min <= max.  The
+ * core keeps the nr_accesses and age bounds in unsigned ints, which no
+ * region ever exceeds: larger bounds, such as the ULONG_MAX that tools
+ * write for "no upper bound", are clamped to UINT_MAX with the same meaning.
  */
 static int damon_sysfs_get_pattern(struct damon_sysfs_access_pattern *dir,
 				   struct damos_access_pattern *p)
@@ -436,16 +454,16 @@ static int damon_sysfs_get_pattern(struct damon_sysfs_access_pattern *dir,
 	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
 		lo[i] = READ_ONCE(ranges[i]->min);
 		hi[i] = READ_ONCE(ranges[i]->max);
-		if (lo[i] > hi[i] || (i && hi[i] > UINT_MAX))
+		if (lo[i] > hi[i])
 			return -EINVAL;
 	}
 	*p = (struct damos_access_pattern) {
 		.min_sz_region = lo[0],
 		.max_sz_region = hi[0],
-		.min_nr_accesses = lo[1],
-		.max_nr_accesses = hi[1],
-		.min_age_region = lo[2],
-		.max_age_region = hi[2],
+		.min_nr_accesses = min_t(unsigned long, lo[1], UINT_MAX),
+		.max_nr_accesses = min_t(unsigned long, hi[1], UINT_MAX),
+		.min_age_region = min_t(unsigned long, lo[2], UINT_MAX),
+		.max_age_region = min_t(unsigned long, hi[2], UINT_MAX),
 	};
 	return 0;
 }
@@ -463,28 +481,23 @@ damon_sysfs_scheme_from_dir(struct damon_sysfs_scheme *dir)
 {
 	struct damon_sysfs_watermarks *sys_wm = dir->watermarks;
 	struct damon_sysfs_quotas *sys_quota = dir->quotas;
-	unsigned long weight[ARRAY_SIZE(sys_quota->weights->permil)];
+	unsigned int *weight = sys_quota->weights->permil;
 	struct damos_access_pattern pattern;
 	struct damos_watermarks wm;
 	struct damos_quota quota;
 	struct damos *s;
-	int i, err;
+	int err;
 
 	err = damon_sysfs_get_pattern(dir->access_pattern, &pattern);
 	if (err)
 		return ERR_PTR(err);
-	for (i = 0; i < ARRAY_SIZE(weight); i++) {
-		weight[i] = READ_ONCE(sys_quota->weights->permil[i]);
-		if (weight[i] > UINT_MAX)
-			return ERR_PTR(-EINVAL);
-	}
 	quota = (struct damos_quota) {
 		.ms = READ_ONCE(sys_quota->time_ms),
 		.sz = READ_ONCE(sys_quota->bytes),
 		.reset_interval = READ_ONCE(sys_quota->reset_ms),
-		.weight_sz = weight[0],
-		.weight_nr_accesses = weight[1],
-		.weight_age = weight[2],
+		.weight_sz = READ_ONCE(weight[0]),
+		.weight_nr_accesses = READ_ONCE(weight[1]),
+		.weight_age = READ_ONCE(weight[2]),
 	};
 	wm = (struct damos_watermarks) {
 		.metric = READ_ONCE(sys_wm->wm.metric),
@@ -519,9 +532,9 @@ EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_scheme_from_dir);
  * are refused later by damon_start() or damon_commit_ctx().
  *
  * Context: Process context, with &damon_sysfs_lock held.  May sleep.
- * Return: 0 on success, -EINVAL for an invalid setting (an inverted range,
- * an empty address filter, a memcg path that names no cgroup), -ENOMEM when
- * out of memory.  On failure, the schemes already added stay in @ctx, for
+ * Return: 0 on success, -EINVAL for an invalid setting (an inverted
+ * access pattern range, a memcg path that names no cgroup), -ENOMEM when out
+ * of memory.  On failure, the schemes already added stay in @ctx, for
  * its destroyer to free.
  */
 int damon_sysfs_add_schemes(struct damon_ctx *ctx,
@@ -549,14 +562,14 @@ int damon_sysfs_add_schemes(struct damon_ctx *ctx,
  * damon_sysfs_lock, so the directories cannot go away meanwhile.
  */
 
-/* Run @fn in the kdamond of @ctx with @schemes, and wait for it. */
+/* Run @fn in the kdamond of @ctx with @arg, and wait for it. */
 static int damon_sysfs_schemes_request(struct damon_ctx *ctx,
 				       int (*fn)(struct damon_ctx *, void *),
-				       struct damon_sysfs_array *schemes)
+				       void *arg)
 {
 	struct damon_request req = {
 		.fn = fn,
-		.arg = schemes,
+		.arg = arg,
 	};
 	int err = damon_request(ctx, &req);
 
@@ -590,6 +603,12 @@ static int damon_sysfs_update_stats(struct damon_ctx *ctx,
 	return damon_sysfs_schemes_request(ctx, damon_sysfs_stats_fn, schemes);
 }
 
+/* Whether @q limits its scheme by size, by time or by goals. */
+static bool damon_sysfs_quota_set(const struct damos_quota *q)
+{
+	return q->ms || q->sz || !list_empty(&q->goals);
+}
+
 static int damon_sysfs_esz_fn(struct damon_ctx *ctx, void *arg)
 {
 	struct damon_sysfs_scheme *dir;
@@ -600,9 +619,9 @@ static int damon_sysfs_esz_fn(struct damon_ctx *ctx, void *arg)
 		dir = damon_sysfs_nth_scheme(arg, i++);
 		if (!dir)
 			break;
-		/* As for "bytes", 0 means that nothing limits the scheme. */
+		/* As for "bytes", 0 means that no quota is set. */
 		WRITE_ONCE(dir->quotas->effective_bytes,
-			   s->quota.esz == ULONG_MAX ? 0 : s->quota.esz);
+			   damon_sysfs_quota_set(&s->quota) ? s->quota.esz : 0);
 	}
 	return 0;
 }
@@ -614,49 +633,76 @@ static int damon_sysfs_update_esz(struct damon_ctx *ctx,
 }
 
 /*
- * Copy the target and current values of the goals/<N>/ directories into the
- * goals of the running schemes.  A scheme must have as many goals as its
- * directory; the first pass only checks that, so a failure changes nothing.
+ * The quota goals of each schemes/<N>/ directory, built by the "state"
+ * writer for the kdamond to take: @goals has one list per directory.
+ */
+struct damon_sysfs_goals {
+	struct list_head *goals;
+	int nr;
+};
+
+/*
+ * Give each running scheme the goals built from its directory, in place of
+ * its own.  A goal that keeps its position and its PSI metric keeps
+ * measuring from where the old one was.
  */
 static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damos_quota_goal *goal, *sys_goal;
-	struct damon_sysfs_scheme *dir;
-	struct damon_sysfs_array *goals;
+	struct damos_quota_goal *old, *new, *next;
+	struct damon_sysfs_goals *built = arg;
 	struct damos *s;
-	int pass, i, j;
+	int i = 0;
 
-	for (pass = 0; pass < 2; pass++) {
-		i = 0;
-		damon_for_each_scheme(s, ctx) {
-			dir = damon_sysfs_nth_scheme(arg, i++);
-			if (!dir)
-				break;
-			goals = dir->quotas->goals;
-			j = 0;
-			damos_for_each_quota_goal(goal, &s->quota) {
-				if (j >= goals->nr)
-					return -EINVAL;
-				sys_goal = &damon_sysfs_item(goals, j++,
-						struct damon_sysfs_quota_goal)->goal;
-				if (!pass)
-					continue;
-				goal->target_value =
-					READ_ONCE(sys_goal->target_value);
-				goal->current_value =
-					READ_ONCE(sys_goal->current_value);
+	damon_for_each_scheme(s, ctx) {
+		if (i >= built->nr)
+			break;
+		new = list_first_entry(&built->goals[i], struct damos_quota_goal,
+				       list);
+		damos_for_each_quota_goal_safe(old, next, &s->quota) {
+			if (&new->list != &built->goals[i]) {
+				if (new->metric == old->metric)
+					new->last_psi_total =
+						old->last_psi_total;
+				new = list_next_entry(new, list);
 			}
-			if (j != goals->nr)
-				return -EINVAL;
+			damos_destroy_quota_goal(old);
 		}
+		list_splice_tail_init(&built->goals[i++], &s->quota.goals);
 	}
 	return 0;
 }
 
+/*
+ * commit_schemes_quota_goals: replace the goals of each running scheme by
+ * those of its directory, so that goals can be added, removed or changed.
+ */
 static int damon_sysfs_commit_goals(struct damon_ctx *ctx,
 				    struct damon_sysfs_array *schemes)
 {
-	return damon_sysfs_schemes_request(ctx, damon_sysfs_goals_fn, schemes);
+	struct damon_sysfs_goals built = { .nr = schemes->nr };
+	struct damos_quota_goal *g, *next;
+	int i, err = 0;
+
+	if (!built.nr)
+		return 0;
+	built.goals = kcalloc(built.nr, sizeof(*built.goals), GFP_KERNEL);
+	if (!built.goals)
+		return -ENOMEM;
+	for (i = 0; i < built.nr; i++)
+		INIT_LIST_HEAD(&built.goals[i]);
+	for (i = 0; i < built.nr && !err; i++)
+		err = damon_sysfs_build_goals(damon_sysfs_nth_scheme(schemes, i),
+					      &built.goals[i]);
+	if (!err)
+		err = damon_sysfs_schemes_request(ctx, damon_sysfs_goals_fn,
+						  &built);
+	/* What the kdamond did not take. */
+	for (i = 0; i < built.nr; i++) {
+		list_for_each_entry_safe(g, next, &built.goals[i], list)
+			damos_destroy_quota_goal(g);
+	}
+	kfree(built.goals);
+	return err;
 }
 
 /*
@@ -721,7 +767,7 @@ static void damon_sysfs_tried_walk_fn(void *arg, struct damon_ctx *ctx,
 		return;
 	region = container_of(kobj, struct damon_sysfs_tried_region, kobj);
 	region->ar = r->ar;
-	region->nr_accesses = r->nr_accesses;
+	region->nr_accesses = damon_nr_accesses_now(ctx, r);
 	region->age = r->age;
 	list_add_tail(&region->list, &tried->regions);
 	tried->nr++;

@@ -155,20 +155,14 @@ static const struct damon_sysfs_kind damon_sysfs_context_kind =
 			 .files = damon_sysfs_context_files,
 			 .subdirs = damon_sysfs_context_subdirs);
 
-static bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond);
-
-/* A running kdamond keeps its contexts/<N>/ directories. */
-static bool damon_sysfs_contexts_busy(struct damon_sysfs_array *contexts)
-{
-	return damon_sysfs_kdamond_running(container_of(contexts->kobj.parent,
-				struct damon_sysfs_kdamond, kobj));
-}
-
-/* A kdamond runs one context at most. */
+/*
+ * A kdamond runs one context at most.  As in the stock ABI, the directories
+ * may be replaced while it runs: the running context does not use them, and
+ * the commands that do fail with -EINVAL without one.
+ */
 static const struct damon_sysfs_kind damon_sysfs_contexts_kind =
 	DAMON_SYSFS_ARRAY_KIND("nr_contexts", &damon_sysfs_context_kind,
-			       .max_items = 1,
-			       .busy = damon_sysfs_contexts_busy);
+			       .max_items = 1);
 
 /* kdamonds/<N>/ and kdamonds/ are described at the end of the file. */
 
@@ -318,6 +312,7 @@ static bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond)
 	if (kdamond->damon_ctx && !damon_is_running(kdamond->damon_ctx)) {
 		damon_destroy_ctx(kdamond->damon_ctx);
 		kdamond->damon_ctx = NULL;
+		kdamond->stopped = true;
 	}
 	return kdamond->damon_ctx;
 }
@@ -349,6 +344,7 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kdamond)
 
 	if (damon_sysfs_kdamond_running(kdamond))
 		return -EBUSY;
+	kdamond->stopped = false;
 	ctx = damon_sysfs_kdamond_build(kdamond);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
@@ -360,16 +356,22 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kdamond)
 	return err;
 }
 
+/*
+ * As in the stock ABI, "off" on a kdamond that this directory started and
+ * that has stopped since fails with -EPERM, and with -EINVAL if it never
+ * started one.
+ */
 static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kdamond)
 {
 	int err;
 
 	if (!damon_sysfs_kdamond_running(kdamond))
-		return -EINVAL;
+		return kdamond->stopped ? -EPERM : -EINVAL;
 	err = damon_stop(&kdamond->damon_ctx, 1);
 	if (!err) {
 		damon_destroy_ctx(kdamond->damon_ctx);
 		kdamond->damon_ctx = NULL;
+		kdamond->stopped = true;
 	}
 	return err;
 }

@@ -287,20 +287,26 @@ VISIBLE_IF_KUNIT int damon_va_split_regions(struct damon_target *t,
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_va_split_regions);
 
+/*
+ * Give each target that has no region yet the three regions of its address
+ * space, then split the regions in pieces so that the context starts with
+ * about min_nr_regions regions.  A target whose user gave it regions keeps
+ * their ranges until the first update.
+ */
 static void damon_va_init(struct damon_ctx *ctx)
 {
 	struct damon_addr_range ranges[3];
 	unsigned long sz_total = 0, sz_piece;
-	struct damon_region *r, *next;
+	struct damon_region *r;
 	struct damon_target *t;
 	int nr;
 
 	damon_for_each_target(t, ctx) {
-		damon_for_each_region_safe(r, next, t)
-			damon_destroy_region(r, t);
-		nr = damon_va_target_ranges(t, ranges);
-		if (!nr || damon_set_regions(t, ranges, nr))
-			continue;
+		if (!t->nr_regions) {
+			nr = damon_va_target_ranges(t, ranges);
+			if (nr)
+				damon_set_regions(t, ranges, nr);
+		}
 		damon_for_each_region(r, t)
 			sz_total += damon_sz_region(r);
 	}

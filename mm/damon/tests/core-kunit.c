@@ -1347,8 +1347,21 @@ static void damon_test_commit_ctx_running(struct kunit *test)
 	src->ops.id = damon_fake_ops.id;
 	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
 	KUNIT_EXPECT_EQ(test, c.err, 0);
-	/* An ops update is due at once. */
+	/* Every target has regions: they stay until the next ops update. */
+	KUNIT_EXPECT_GT(test, c.next_update, c.passed);
+	/* A target left without regions makes an ops update due at once. */
+	t = damon_new_target();
+	if (!t)
+		kunit_skip(test, "out of memory");
+	damon_add_target(src, t);
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, c.err, 0);
 	KUNIT_EXPECT_EQ(test, c.next_update, c.passed);
+	damon_destroy_target(t);
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_EXPECT_EQ(test, c.err, 0);
+	/* Let the 50 ms update interval pass. */
+	msleep(100);
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
 	KUNIT_EXPECT_EQ(test, list_count_nodes(&ctx->targets), 2UL);
 	KUNIT_EXPECT_GT(test, damon_fake.update, 0);

@@ -214,12 +214,11 @@ static void damos_test_check_schemes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
 	s->pattern = damos_test_any;
 
+	/* Watermarks in any order have a meaning: see damos_wmarks_update(). */
 	s->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
 	s->wmarks.high = 500;
 	s->wmarks.mid = 600;
-	s->wmarks.low = 100;
-	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
-	s->wmarks.mid = 400;
+	s->wmarks.low = 700;
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
 	s->wmarks.metric = NR_DAMOS_WMARK_METRICS;
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
@@ -233,8 +232,17 @@ static void damos_test_check_schemes(struct kunit *test)
 	f->addr_range.start = 2 * PG;
 	f->addr_range.end = 3 * PG;
 	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	/* Filters that match nothing are fine too. */
 	f->addr_range.end = 2 * PG;
-	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), -EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	f->type = DAMOS_FILTER_TYPE_TARGET;
+	f->target_idx = -1;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
+	/* Any weight: the score arithmetic is 64 bits wide. */
+	s->quota.weight_sz = UINT_MAX;
+	s->quota.weight_nr_accesses = UINT_MAX;
+	s->quota.weight_age = UINT_MAX;
+	KUNIT_EXPECT_EQ(test, damon_check_schemes(&ctx->ops, ctx), 0);
 }
 
 /* A commit that fails validation leaves the destination as it was. */
@@ -282,6 +290,7 @@ static void damos_test_commit(struct kunit *test)
 	ds->stat.sz_applied = 11;
 	ds->quota.charged_sz = 5;
 	ds->quota.esz = 13;
+	ds->quota.charged_from = 3;
 
 	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
 	/* The first scheme is kept, with new parameters and old state. */
@@ -296,6 +305,11 @@ static void damos_test_commit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ds->stat.sz_applied, 11UL);
 	KUNIT_EXPECT_EQ(test, ds->quota.charged_sz, 5UL);
 	KUNIT_EXPECT_EQ(test, ds->quota.esz, 13UL);
+	/* Its size quota changed: a new window starts at the next pass. */
+	KUNIT_EXPECT_EQ(test, ds->quota.charged_from, ULONG_MAX);
+	ds->quota.charged_from = 3;
+	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
+	KUNIT_EXPECT_EQ(test, ds->quota.charged_from, 3UL);
 	/* Filters and goals are replaced by copies. */
 	KUNIT_ASSERT_TRUE(test, list_is_singular(&ds->filters));
 	f = list_first_entry(&ds->filters, struct damos_filter, list);
@@ -331,6 +345,7 @@ static void damos_test_pattern_match(struct kunit *test)
 		.min_nr_accesses = 3, .max_nr_accesses = 5,
 		.min_age_region = 1, .max_age_region = 2,
 	};
+	struct damon_ctx *ctx = damos_test_ctx(test);
 	struct damos_quota quota = {};
 	struct damos_watermarks wm = {};
 	struct damon_region *r;
@@ -346,25 +361,25 @@ static void damos_test_pattern_match(struct kunit *test)
 	}
 	r->nr_accesses = 3;
 	r->age = 1;
-	KUNIT_EXPECT_TRUE(test, damos_pattern_match(s, r));	/* all mins */
+	KUNIT_EXPECT_TRUE(test, damos_pattern_match(ctx, s, r));	/* all mins */
 	r->ar.end = 4 * PG;
 	r->nr_accesses = 5;
 	r->age = 2;
-	KUNIT_EXPECT_TRUE(test, damos_pattern_match(s, r));	/* all maxs */
+	KUNIT_EXPECT_TRUE(test, damos_pattern_match(ctx, s, r));	/* all maxs */
 	r->ar.end = 5 * PG;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->ar.end = PG;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->ar.end = 3 * PG;
 	r->nr_accesses = 6;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->nr_accesses = 2;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->nr_accesses = 4;
 	r->age = 0;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	r->age = 3;
-	KUNIT_EXPECT_FALSE(test, damos_pattern_match(s, r));
+	KUNIT_EXPECT_FALSE(test, damos_pattern_match(ctx, s, r));
 	kfree(r);
 	damon_destroy_scheme(s);
 }
@@ -528,6 +543,71 @@ static void damos_test_quota_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damos_fake.starts[2], 2 * PG);
 }
 
+/* qt_exceeds counts the windows that ran out, each once. */
+static void damos_test_qt_exceeds(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, PG / 2);
+	struct damos *exact = damos_test_scheme(test, ctx, DAMOS_PAGEOUT,
+						2 * PG);
+
+	damos_test_target(test, ctx, 2, 1);
+	/* A window every 60 samples, a pass every 20. */
+	s->quota.reset_interval = 300;
+	exact->quota.reset_interval = 300;
+	/* Less than a page: every pass of the window stops at once. */
+	damos_test_pass(ctx, NULL);
+	damos_test_pass(ctx, NULL);
+	damos_test_pass(ctx, NULL);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_applied, 0UL);
+	KUNIT_EXPECT_EQ(test, s->stat.qt_exceeds, 1UL);
+	/* Used up by the last region: the window ran out all the same. */
+	KUNIT_EXPECT_EQ(test, exact->stat.sz_applied, 2 * PG);
+	KUNIT_EXPECT_EQ(test, exact->stat.qt_exceeds, 1UL);
+	damos_test_pass(ctx, NULL);	/* a new window */
+	KUNIT_EXPECT_EQ(test, s->stat.qt_exceeds, 2UL);
+	KUNIT_EXPECT_EQ(test, exact->stat.qt_exceeds, 2UL);
+}
+
+/*
+ * Quota values up to ULONG_MAX are fine: what cannot be computed saturates,
+ * and the time quota of ULONG_MAX ms allows everything.
+ */
+static void damos_test_quota_saturate(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT, 0);
+	struct damos_quota *q = &s->quota;
+	struct damos_quota_goal *g;
+	unsigned long last;
+
+	q->ms = ULONG_MAX;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->total_charged_sz = ULONG_MAX / 2;
+	q->total_charged_ns = 1;
+	q->ms = ULONG_MAX / NSEC_PER_MSEC;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, ULONG_MAX);
+	q->ms = 0;
+
+	g = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 1);
+	if (!g)
+		kunit_skip(test, "out of memory");
+	damos_add_quota_goal(q, g);
+	q->sz = ULONG_MAX;
+	damos_new_quota_window(ctx, s);
+	last = q->esz;
+	/* Far beyond the goal: the quota halves, nothing overflows. */
+	g->current_value = ULONG_MAX;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_EQ(test, q->esz, last / 2);
+	g->target_value = ULONG_MAX;
+	g->current_value = 0;
+	damos_new_quota_window(ctx, s);
+	KUNIT_EXPECT_GT(test, q->esz, last / 2);
+}
+
 /* A region larger than what is left of the quota is split. */
 static void damos_test_quota_split(struct kunit *test)
 {
@@ -688,6 +768,56 @@ static void damos_test_apply_interval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, every->stat.nr_tried, 7UL);
 }
 
+/*
+ * In the middle of an aggregation interval the access count is the moving
+ * sum of damon_nr_accesses_now(), with which schemes whose apply interval is
+ * shorter than the aggregation interval match regions.
+ */
+static void damos_test_apply_mid_interval(struct kunit *test)
+{
+	static const struct damos_access_pattern busy = {
+		.max_sz_region = ULONG_MAX,
+		.min_nr_accesses = 15, .max_nr_accesses = UINT_MAX,
+		.max_age_region = UINT_MAX,
+	};
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_target *t = damos_test_target(test, ctx, 1, 4);
+	struct damos *every = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos *fast = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos *hot = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damon_region *r = damon_first_region(t);
+	unsigned int i;
+
+	/* 5 ms samples, 100 ms aggregations: 20 samples per aggregation. */
+	ctx->next_aggregation_sis = 20;
+	r->last_nr_accesses = 20;
+	r->nr_accesses = 0;
+	/* Accessed at every sample last time, at none so far now. */
+	ctx->passed_sample_intervals = 5;
+	KUNIT_EXPECT_EQ(test, damon_nr_accesses_now(ctx, r), 15U);
+	r->nr_accesses = 3;
+	KUNIT_EXPECT_EQ(test, damon_nr_accesses_now(ctx, r), 18U);
+	ctx->passed_sample_intervals = 20;
+	KUNIT_EXPECT_EQ(test, damon_nr_accesses_now(ctx, r), 3U);
+	r->nr_accesses = 0;
+
+	/* Every 10 ms, that is every other sample, from the second one. */
+	fast->apply_interval_us = 10 * USEC_PER_MSEC;
+	fast->next_apply_sis = 2;
+	hot->apply_interval_us = 10 * USEC_PER_MSEC;
+	hot->next_apply_sis = 2;
+	hot->pattern = busy;
+	for (i = 1; i <= 20; i++) {
+		ctx->passed_sample_intervals = i;
+		kdamond_apply_schemes(ctx, NULL);
+	}
+	KUNIT_EXPECT_EQ(test, every->stat.nr_tried, 1UL);
+	KUNIT_EXPECT_EQ(test, fast->stat.nr_tried, 10UL);
+	/* 20 - i is 15 or more up to sample 5: applied at 2 and 4. */
+	KUNIT_EXPECT_EQ(test, hot->stat.nr_tried, 2UL);
+	KUNIT_EXPECT_EQ(test, fast->next_apply_sis, 22UL);
+}
+
 struct damos_test_walk {
 	unsigned int nr;
 	unsigned long sz;
@@ -719,11 +849,18 @@ static void damos_test_walk(struct kunit *test)
 	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ADDR, true);
 	f->addr_range.start = 0;
 	f->addr_range.end = PG;
+	/* As the kdamond numbers a walk when it takes the request. */
+	req.walk_seq = 1;
 	list_add(&req.list, &walkers);
 	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, &walkers));
 	KUNIT_EXPECT_EQ(test, w.nr, 4U);
 	KUNIT_EXPECT_EQ(test, w.sz, 4 * PG);
 	KUNIT_EXPECT_EQ(test, (unsigned long)w.nr, s->stat.nr_tried);
+	/* A scheme serves a walk once. */
+	KUNIT_EXPECT_EQ(test, s->walk_seq, 1UL);
+	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, &walkers));
+	KUNIT_EXPECT_EQ(test, w.nr, 4U);
+	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 8UL);
 }
 
 /* === with a running kdamond === */
@@ -792,6 +929,87 @@ static void damos_test_request_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.walk.sz, 4 * PG);
 	KUNIT_EXPECT_GE(test, st.nr_tried, 4UL);
 	KUNIT_EXPECT_EQ(test, st.nr_tried % 4, 0UL);
+}
+
+struct damos_test_rearm {
+	struct damon_ctx *src;
+	unsigned long now, next_before, next_after;
+	unsigned long fresh_next;
+	int err;
+};
+
+/* Commit @arg's source in the kdamond and see when the scheme is due. */
+static int damos_test_rearm_fn(struct damon_ctx *ctx, void *arg)
+{
+	struct damos_test_rearm *r = arg;
+	struct damos *s = list_first_entry(&ctx->schemes, struct damos, list);
+
+	r->now = ctx->passed_sample_intervals;
+	r->next_before = s->next_apply_sis;
+	r->err = damon_commit_ctx(ctx, r->src);
+	r->next_after = s->next_apply_sis;
+	r->fresh_next = list_last_entry(&ctx->schemes, struct damos,
+					list)->next_apply_sis;
+	return 0;
+}
+
+static void damos_test_rearm_commit(struct kunit *test, struct damon_ctx *ctx,
+				    struct damos_test_rearm *r)
+{
+	struct damon_request req = {
+		.fn = damos_test_rearm_fn,
+		.arg = r,
+	};
+
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	KUNIT_ASSERT_EQ(test, r->err, 0);
+}
+
+/*
+ * A commit that changes the apply interval of a scheme, or the sampling or
+ * aggregation interval, makes the scheme due one new apply interval later;
+ * one that changes neither leaves it alone.  A new scheme is due one apply
+ * interval after the commit.
+ */
+static void damos_test_commit_rearm(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damon_ctx *src = damos_test_ctx(test);
+	struct damos_test_rearm r = { .src = src };
+	struct damon_target *t;
+	struct damos *s, *ss;
+
+	damos_test_target(test, ctx, 1, 4);
+	s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	s->apply_interval_us = 3600 * USEC_PER_SEC;
+	damos_test_start(test, ctx);
+
+	/* The source: the same target and attributes, apply every 10 ms. */
+	t = damon_new_target();
+	if (!t)
+		kunit_skip(test, "out of memory");
+	damon_add_target(src, t);
+	src->attrs = ctx->attrs;
+	ss = damos_test_scheme(test, src, DAMOS_STAT, 0);
+	ss->apply_interval_us = 10 * USEC_PER_MSEC;
+	damos_test_rearm_commit(test, ctx, &r);
+	/* 1 ms samples: due 10 samples after the commit, not in an hour. */
+	KUNIT_EXPECT_EQ(test, r.next_after, r.now + 10);
+
+	/* Nothing changed: the next application stays where it was. */
+	damos_test_rearm_commit(test, ctx, &r);
+	KUNIT_EXPECT_EQ(test, r.next_after, r.next_before);
+
+	/* A new aggregation interval: due one apply interval from now. */
+	src->attrs.aggr_interval *= 2;
+	damos_test_rearm_commit(test, ctx, &r);
+	KUNIT_EXPECT_EQ(test, r.next_after, r.now + 10);
+
+	/* A new scheme: due one apply interval after it arrives. */
+	ss = damos_test_scheme(test, src, DAMOS_STAT, 0);
+	ss->apply_interval_us = 7 * USEC_PER_MSEC;
+	damos_test_rearm_commit(test, ctx, &r);
+	KUNIT_EXPECT_EQ(test, r.fresh_next, r.now + 7);
 }
 
 static unsigned int damos_test_nr_prepares;
@@ -882,14 +1100,18 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_filters_in_order),
 	KUNIT_CASE(damos_test_quota_resumes),
 	KUNIT_CASE(damos_test_quota_window),
+	KUNIT_CASE(damos_test_qt_exceeds),
+	KUNIT_CASE(damos_test_quota_saturate),
 	KUNIT_CASE(damos_test_quota_split),
 	KUNIT_CASE(damos_test_min_score),
 	KUNIT_CASE(damos_test_esz),
 	KUNIT_CASE(damos_test_goal_feedback),
 	KUNIT_CASE(damos_test_wmarks),
 	KUNIT_CASE(damos_test_apply_interval),
+	KUNIT_CASE(damos_test_apply_mid_interval),
 	KUNIT_CASE(damos_test_walk),
 	KUNIT_CASE(damos_test_request_walk),
+	KUNIT_CASE(damos_test_commit_rearm),
 	KUNIT_CASE(damos_test_idle),
 	KUNIT_CASE(damos_test_idle_walk),
 	{}

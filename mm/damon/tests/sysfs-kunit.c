@@ -149,7 +149,7 @@ struct damon_sysfs_test_vals {
 	struct kobject kobj;
 	unsigned long ul;
 	int i;
-	int idx;
+	unsigned int ui;
 	bool flag;
 	enum damon_ops_id ops;
 };
@@ -164,7 +164,7 @@ static const char * const damon_sysfs_test_ops_words[] = {
 static struct damon_sysfs_file damon_sysfs_test_files[] = {
 	DAMON_SYSFS_UL("ul", struct damon_sysfs_test_vals, ul),
 	DAMON_SYSFS_INT("i", struct damon_sysfs_test_vals, i),
-	DAMON_SYSFS_IDX("idx", struct damon_sysfs_test_vals, idx),
+	DAMON_SYSFS_UINT("ui", struct damon_sysfs_test_vals, ui),
 	DAMON_SYSFS_BOOL("flag", struct damon_sysfs_test_vals, flag),
 	DAMON_SYSFS_WORD("ops", struct damon_sysfs_test_vals, ops,
 			 damon_sysfs_test_ops_words),
@@ -203,21 +203,35 @@ static void damon_sysfs_test_val_files(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->ul, 4096);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "-1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "x"), -EINVAL);
+	/* kstrtoul()'s range error is kept, as in the stock ABI. */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0,
+						     "18446744073709551616"),
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, v->ul, 4096);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_show(v, 0, buf), 5);
 	KUNIT_EXPECT_STREQ(test, buf, "4096\n");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0,
+						     "18446744073709551615"),
+			20);
+	KUNIT_EXPECT_EQ(test, v->ul, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 0, "4096"), 4);
 
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 1, "-7"), 2);
 	KUNIT_EXPECT_EQ(test, v->i, -7);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 1, "99999999999"),
-			-EINVAL);
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, v->i, -7);
 	damon_sysfs_test_show(v, 1, buf);
 	KUNIT_EXPECT_STREQ(test, buf, "-7\n");
 
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "3"), 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "4294967295"), 10);
+	KUNIT_EXPECT_EQ(test, v->ui, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "4294967296"),
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 2, "-1"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, v->idx, 3);
+	KUNIT_EXPECT_EQ(test, v->ui, UINT_MAX);
+	damon_sysfs_test_show(v, 2, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "4294967295\n");
 
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_store(v, 3, "Y"), 1);
 	KUNIT_EXPECT_TRUE(test, v->flag);
@@ -258,7 +272,7 @@ static void damon_sysfs_test_parse_nr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_nr("abc", &nr), -EINVAL);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_nr("", &nr), -EINVAL);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_parse_nr("99999999999", &nr),
-			-EINVAL);
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, nr, 0);
 }
 
@@ -557,19 +571,6 @@ static void damon_sysfs_test_build_scheme_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
 	f->age.min = 0;
 
-	/* An nr_accesses bound that does not fit the core's type. */
-	f->nr_accesses.max = (unsigned long)UINT_MAX + 1;
-	s = damon_sysfs_test_locked_build(&f->scheme);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
-	f->nr_accesses.max = UINT_MAX;
-
-	/* An empty address filter, behind a valid one. */
-	f->filters[1].type = DAMOS_FILTER_TYPE_ADDR;
-	f->filters[1].range.start = 8 * PAGE_SIZE;
-	f->filters[1].range.end = 8 * PAGE_SIZE;
-	s = damon_sysfs_test_locked_build(&f->scheme);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
-
 	/* A memcg filter without a path, then with one that names nothing. */
 	f->filters[1].type = DAMOS_FILTER_TYPE_MEMCG;
 	s = damon_sysfs_test_locked_build(&f->scheme);
@@ -583,6 +584,46 @@ static void damon_sysfs_test_build_scheme_bad(struct kunit *test)
 	f->filters[1].type = DAMOS_FILTER_TYPE_YOUNG;
 	s = damon_sysfs_test_locked_build(&f->scheme);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	damon_destroy_scheme(s);
+}
+
+/*
+ * Values the core keeps in narrower types are clamped, as tools write
+ * ULONG_MAX for "no upper bound"; odd but meaningful values are kept.
+ */
+static void damon_sysfs_test_build_scheme_clamp(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *f = damon_sysfs_test_scheme(test);
+	struct damos_filter *filter;
+	struct damos *s;
+
+	f->nr_accesses.max = ULONG_MAX;
+	f->age.min = (unsigned long)UINT_MAX + 1;
+	f->age.max = ULONG_MAX / 100000;
+	f->sz.max = ULONG_MAX;
+	f->weights.permil[1] = UINT_MAX;
+	/* Inverted watermarks. */
+	f->wmarks.wm.high = 100;
+	f->wmarks.wm.low = 900;
+	/* An empty address range and a negative target index. */
+	f->filters[0].range.start = 8 * PAGE_SIZE;
+	f->filters[0].range.end = 8 * PAGE_SIZE;
+	f->filters[1].target_idx = -1;
+
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	KUNIT_EXPECT_EQ(test, s->pattern.max_nr_accesses, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_age_region, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_age_region, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_sz_region, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_nr_accesses, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->wmarks.high, 100);
+	KUNIT_EXPECT_EQ(test, s->wmarks.low, 900);
+	filter = list_first_entry(&s->filters, struct damos_filter, list);
+	KUNIT_EXPECT_EQ(test, filter->addr_range.start, 8 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, filter->addr_range.end, 8 * PAGE_SIZE);
+	filter = list_next_entry(filter, list);
+	KUNIT_EXPECT_EQ(test, filter->target_idx, -1);
 	damon_destroy_scheme(s);
 }
 
@@ -626,6 +667,129 @@ static void damon_sysfs_test_build_ctx_schemes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ctx), -EINVAL);
 }
 
+/* A running context with two schemes that are never due, and goals. */
+static struct damon_ctx *damon_sysfs_test_goals_ctx(struct kunit *test)
+{
+	struct damos_access_pattern pattern = { .max_sz_region = ULONG_MAX };
+	struct damos_watermarks wm = { .metric = DAMOS_WMARK_NONE };
+	struct damos_quota quota = {};
+	struct damon_attrs attrs;
+	struct damos_quota_goal *g;
+	struct damon_target *t;
+	struct damon_region *r;
+	struct damon_ctx *ctx;
+	struct damos *s;
+	int i;
+
+	ctx = damon_new_ctx();
+	if (!ctx)
+		return NULL;
+	ctx->ops.supported_actions = BIT(DAMOS_STAT);
+	attrs = ctx->attrs;
+	attrs.sample_interval = 1000;
+	attrs.aggr_interval = 5000;
+	t = damon_new_target();
+	r = damon_new_region(0, 4 * PAGE_SIZE);
+	if (damon_set_attrs(ctx, &attrs) || !t || !r)
+		goto fail;
+	damon_add_target(ctx, t);
+	damon_add_region(r, t);
+	t = NULL;
+	r = NULL;
+	for (i = 0; i < 2; i++) {
+		s = damon_new_scheme(&pattern, DAMOS_STAT, 3600 * USEC_PER_SEC,
+				     &quota, &wm, NUMA_NO_NODE);
+		if (!s)
+			goto fail;
+		damon_add_scheme(ctx, s);
+		g = damos_new_quota_goal(i ? DAMOS_QUOTA_USER_INPUT :
+					 DAMOS_QUOTA_SOME_MEM_PSI_US, 5);
+		if (!g)
+			goto fail;
+		g->last_psi_total = 77;
+		damos_add_quota_goal(&s->quota, g);
+	}
+	if (damon_start(&ctx, 1, false))
+		goto fail;
+	return ctx;
+fail:
+	kfree(r);
+	if (t)
+		damon_destroy_target(t);
+	damon_destroy_ctx(ctx);
+	return NULL;
+}
+
+/*
+ * commit_schemes_quota_goals replaces the goal list of each running scheme
+ * by that of its directory: goals can be added, removed and change metric.
+ */
+static void damon_sysfs_test_commit_goals(struct kunit *test)
+{
+	static const struct {
+		enum damos_quota_goal_metric metric;
+		unsigned long target;
+	} want[] = {
+		{ DAMOS_QUOTA_SOME_MEM_PSI_US, 100 },
+		{ DAMOS_QUOTA_USER_INPUT, 200 },
+		{ DAMOS_QUOTA_USER_INPUT, 300 },
+	};
+	struct damon_sysfs_quota_goal goals[ARRAY_SIZE(want)] = {};
+	struct kobject *goal_items[ARRAY_SIZE(want)];
+	struct damon_sysfs_array sys_goals[2] = {
+		{ .items = goal_items, .nr = ARRAY_SIZE(want) },
+		{ .nr = 0 },
+	};
+	struct damon_sysfs_quotas quotas[2] = {
+		{ .goals = &sys_goals[0] }, { .goals = &sys_goals[1] },
+	};
+	struct damon_sysfs_scheme dirs[2] = {
+		{ .quotas = &quotas[0] }, { .quotas = &quotas[1] },
+	};
+	struct kobject *dir_items[2] = { &dirs[0].kobj, &dirs[1].kobj };
+	struct damon_sysfs_array schemes = { .items = dir_items, .nr = 2 };
+	const struct damon_sysfs_cmd *cmd;
+	struct damos_quota_goal *g;
+	struct damon_ctx *ctx;
+	struct damos *s;
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		goals[i].goal.metric = want[i].metric;
+		goals[i].goal.target_value = want[i].target;
+		goals[i].goal.current_value = i;
+		goal_items[i] = &goals[i].kobj;
+	}
+	ctx = damon_sysfs_test_goals_ctx(test);
+	if (!ctx)
+		kunit_skip(test, "cannot start a context");
+	cmd = damon_sysfs_test_cmd(test, "commit_schemes_quota_goals");
+	mutex_lock(&damon_sysfs_lock);
+	err = cmd->run_schemes(ctx, &schemes);
+	mutex_unlock(&damon_sysfs_lock);
+	damon_stop(&ctx, 1);
+	KUNIT_EXPECT_EQ(test, err, 0);
+
+	s = list_first_entry(&ctx->schemes, struct damos, list);
+	i = 0;
+	damos_for_each_quota_goal(g, &s->quota) {
+		if (i < ARRAY_SIZE(want)) {
+			KUNIT_EXPECT_EQ(test, g->metric, want[i].metric);
+			KUNIT_EXPECT_EQ(test, g->target_value, want[i].target);
+			KUNIT_EXPECT_EQ(test, g->current_value, i);
+		}
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(want));
+	/* The PSI goal kept its position and metric: it keeps measuring. */
+	g = list_first_entry(&s->quota.goals, struct damos_quota_goal, list);
+	KUNIT_EXPECT_EQ(test, g->last_psi_total, 77);
+	/* An empty goals/ directory removes the goals of its scheme. */
+	s = list_next_entry(s, list);
+	KUNIT_EXPECT_TRUE(test, list_empty(&s->quota.goals));
+	damon_destroy_ctx(ctx);
+}
+
 static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 {
 	const struct damon_sysfs_cmd *cmd;
@@ -646,6 +810,12 @@ static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
 	cmd = damon_sysfs_test_cmd(test, "commit");
 	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
+	/* "off" after the kdamond stopped fails with EPERM, as in stock. */
+	f->kdamond.stopped = true;
+	cmd = damon_sysfs_test_cmd(test, "off");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EPERM);
+	cmd = damon_sysfs_test_cmd(test, "update_schemes_stats");
+	KUNIT_EXPECT_EQ(test, damon_sysfs_run_cmd(&f->kdamond, cmd), -EINVAL);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_EXPECT_EQ(test, nr, 6);
 	KUNIT_EXPECT_NULL(test, f->kdamond.damon_ctx);
@@ -663,8 +833,10 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_ctx_paddr),
 	KUNIT_CASE(damon_sysfs_test_build_scheme),
 	KUNIT_CASE(damon_sysfs_test_build_scheme_bad),
+	KUNIT_CASE(damon_sysfs_test_build_scheme_clamp),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_schemes),
 	KUNIT_CASE(damon_sysfs_test_cmds_not_running),
+	KUNIT_CASE(damon_sysfs_test_commit_goals),
 	{},
 };
 

@@ -399,6 +399,43 @@ static void damon_va_test_split_small_target(struct kunit *test)
 	damon_va_test_expect_sane(test, t);
 }
 
+/*
+ * The init hook builds regions only for targets that have none: the ranges
+ * the user gave stay, in pieces, until the first update.
+ */
+static void damon_va_test_init_keeps_user_regions(struct kunit *test)
+{
+	struct damon_addr_range ranges[] = { { P(0), P(4) }, { P(8), P(12) } };
+	struct damon_ctx *ctx = damon_new_ctx();
+	struct damon_target *t = damon_new_target();
+	unsigned long sz_total = 0;
+	struct damon_region *r;
+
+	if (!ctx || !t) {
+		if (t)
+			damon_destroy_target(t);
+		if (ctx)
+			damon_destroy_ctx(ctx);
+		kunit_skip(test, "out of memory");
+	}
+	damon_add_target(ctx, t);
+	if (damon_select_ops(ctx, DAMON_OPS_VADDR) || !ctx->ops.init) {
+		damon_destroy_ctx(ctx);
+		kunit_skip(test, "no vaddr operations set");
+	}
+	KUNIT_ASSERT_EQ(test, damon_set_regions(t, ranges, 2), 0);
+	ctx->ops.init(ctx);
+	damon_for_each_region(r, t) {
+		KUNIT_EXPECT_TRUE(test, r->ar.end <= P(4) ||
+				  (r->ar.start >= P(8) && r->ar.end <= P(12)));
+		sz_total += damon_sz_region(r);
+	}
+	KUNIT_EXPECT_EQ(test, sz_total, P(8));
+	KUNIT_EXPECT_GE(test, t->nr_regions, 2U);
+	damon_va_test_expect_sane(test, t);
+	damon_destroy_ctx(ctx);
+}
+
 /* === Update === */
 
 /*
@@ -531,6 +568,7 @@ static struct kunit_case damon_va_test_cases[] = {
 	KUNIT_CASE(damon_va_test_evenly_split_errors),
 	KUNIT_CASE(damon_va_test_split_to_min),
 	KUNIT_CASE(damon_va_test_split_small_target),
+	KUNIT_CASE(damon_va_test_init_keeps_user_regions),
 	KUNIT_CASE(damon_va_test_update_after_munmap),
 	KUNIT_CASE(damon_va_test_window),
 	{}
