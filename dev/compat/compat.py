@@ -349,24 +349,37 @@ def ensure_vaddr():
         raise Fail(f'(needs a running kdamond, which it starts) {e}')
 
 
-REGION_RE = re.compile(r'^R (\d+) (\d+) ([\d.]+) (\d+)$')
+REGION_RE = re.compile(r'^R\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)$')
 
 
 def access_snapshot(*extra):
     """Regions of a `damo report access` snapshot: (start, end, rate %,
-    age us)."""
+    age us).  Fails if an access rate exceeds 100%: a region cannot be
+    found accessed in more samples than an aggregation interval has."""
+    # The snapshot's head and tail are set too: damo 3.3.0's default tail
+    # for a scheme with filters computes a memory bandwidth from each
+    # region's sz_filter_passed, which kernels before 6.14 do not have
+    # (TypeError on None).
     out = damo('report', 'access', '--raw_number', '--format', 'set',
                'region', 'R <start address> <end address> <access rate> '
-               '<age>', *extra, '--debug_damon')
+               '<age>', '--format', 'set', 'snapshot_head', '',
+               '--format', 'set', 'snapshot_tail', '', *extra,
+               '--debug_damon')
     regions = []
     for line in out.splitlines():
-        m = REGION_RE.match(line)
+        m = REGION_RE.match(line.strip())
         if m:
             regions.append((int(m.group(1)), int(m.group(2)),
                             float(m.group(3)), int(m.group(4))))
     if not regions:
         raise Fail('`damo report access` printed no region:\n'
                    + indent(damo_errors(out)))
+    over = [r for r in regions if r[2] > 100]
+    if over:
+        raise Fail(f'{len(over)} of {len(regions)} regions have an access '
+                   'rate over 100% (start end rate% age_us):\n'
+                   + indent('\n'.join(' '.join(str(x) for x in r)
+                                      for r in over[:10])))
     return regions
 
 
