@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Front door of the DAMON harness: each target runs a script in dev/.
 # Variables: DEBUG=1 (debug kernel), KSRC=/path (another 6.12 source tree),
-# VM_MEM, VM_SMP, VM_TIMEOUT (see dev/vm.sh), JOBS.
+# VM_MEM, VM_SMP, VM_TIMEOUT (see dev/vm.sh), JOBS, DAMO_DIR (make compat).
 
-export DEBUG KSRC
+export DEBUG KSRC DAMO_DIR
 .NOTPARALLEL:
-.PHONY: all help tree kernel kunit selftests lint check run shell vm bench fuzz clean distclean
+.PHONY: all help tree kernel kunit selftests lint compat check run shell vm bench fuzz clean distclean
 
 all: help
 
@@ -17,6 +17,7 @@ help:
 	@echo 'make kunit        KUnit suites on UML'
 	@echo 'make selftests    damon kselftests in the VM (DEBUG=1 on the debug kernel)'
 	@echo 'make lint         checkpatch --strict, kernel-doc -Wall, W=1 C=2 build'
+	@echo 'make compat       drive the VM kernel through damo 3.3.0 (DAMO_DIR=path)'
 	@echo 'make shell        interactive shell in the VM'
 	@echo 'make bench        ours vs stock 6.12 DAMON: accuracy, overhead (dev/bench)'
 	@echo 'make fuzz         long seeded sysfs fuzzing on the debug kernel (FUZZ_OPS, FUZZ_SEED)'
@@ -37,6 +38,9 @@ selftests: kernel
 
 lint: kernel
 	@dev/lint.sh
+
+compat: kernel
+	@dev/compat.sh
 
 check:
 	@dev/check.sh

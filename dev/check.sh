@@ -52,6 +52,7 @@ step kernel "$TOP/dev/kernel.sh"
 step lint "$TOP/dev/lint.sh"
 step kunit "$TOP/dev/kunit.sh"
 step selftests "$TOP/dev/selftests.sh"
+step compat "$TOP/dev/compat.sh"
 step kernel-debug env DEBUG=1 "$TOP/dev/kernel.sh"
 step selftests-debug env DEBUG=1 "$TOP/dev/selftests.sh"
 
@@ -64,6 +65,7 @@ for i in "${!steps[@]}"; do
 	case ${steps[$i]} in
 	kunit) read -r p f s < <(sum "$LOGS/kunit.summary") ;;
 	selftests) read -r p f s < <(sum "$LOGS/selftests.summary") ;;
+	compat) read -r p f s < <(sum "$LOGS/compat.summary") ;;
 	selftests-debug) read -r p f s < <(sum "$LOGS/selftests-debug.summary") ;;
 	esac
 	# A step that failed without a failing test (a build, lint) counts once.

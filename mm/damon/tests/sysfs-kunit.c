@@ -754,7 +754,9 @@ static void damon_sysfs_test_commit_goals(struct kunit *test)
 	};
 	struct kobject *dir_items[2] = { &dirs[0].kobj, &dirs[1].kobj };
 	struct damon_sysfs_array schemes = { .items = dir_items, .nr = 2 };
+	struct damon_sysfs_context cdir = { .schemes = &schemes };
 	const struct damon_sysfs_cmd *cmd;
+	struct damon_request req = {};
 	struct damos_quota_goal *g;
 	struct damon_ctx *ctx;
 	struct damos *s;
@@ -771,8 +773,14 @@ static void damon_sysfs_test_commit_goals(struct kunit *test)
 		kunit_skip(test, "cannot start a context");
 	cmd = damon_sysfs_test_cmd(test, "commit_schemes_quota_goals");
 	mutex_lock(&damon_sysfs_lock);
-	err = cmd->run_schemes(ctx, &schemes);
+	err = cmd->prepare(&cdir, &req);
 	mutex_unlock(&damon_sysfs_lock);
+	if (!err) {
+		err = damon_request(ctx, &req);
+		if (!err)
+			err = req.result;
+		cmd->release(&req);
+	}
 	damon_stop(&ctx, 1);
 	KUNIT_EXPECT_EQ(test, err, 0);
 
