@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Code shared by the DAMOS-based modules.
+ * Code shared by the DAMOS-based modules, DAMON_RECLAIM and DAMON_LRU_SORT.
  *
  * Each module keeps its inputs in plain variables that module parameters
  * point to, and a &struct damon_module that holds its running state.  The
@@ -72,6 +72,21 @@ struct damon_reclaim_inputs {
 	unsigned long quota_mem_pressure_us;
 	unsigned long quota_autotune_feedback;
 	bool skip_anon;
+};
+
+/**
+ * struct damon_lru_sort_inputs - The inputs of DAMON_LRU_SORT.
+ * @common:		The inputs every module has (@common.quota_sz is not
+ *			used).
+ * @hot_thres_access_freq: Access frequency, per mille of the samples of an
+ *			aggregation interval, from which a region is hot.
+ * @cold_min_age:	Microseconds without access after which a region is
+ *			cold.
+ */
+struct damon_lru_sort_inputs {
+	struct damon_module_inputs common;
+	unsigned long hot_thres_access_freq;
+	unsigned long cold_min_age;
 };
 
 /*
@@ -156,6 +171,8 @@ int damon_module_init(struct damon_module *m);
 
 int damon_module_ram_add(struct damon_module_ram *ram, u64 start, u64 end);
 struct damon_ctx *damon_reclaim_new_ctx(const struct damon_reclaim_inputs *in);
+struct damon_ctx *
+damon_lru_sort_new_ctx(const struct damon_lru_sort_inputs *in);
 
 #endif	/* IS_ENABLED(CONFIG_KUNIT) */
 
