@@ -457,7 +457,8 @@ struct damos_stat {
  * Whenever the scheme is due and active, the kdamond goes through the regions
  * that match @pattern, lets @filters keep memory out, and applies @action to
  * the rest within @quota.  A region that any action but &DAMOS_STAT was
- * applied to starts aging again from zero.
+ * tried on starts aging again from zero, whether or not the action found
+ * something to act on in it.
  */
 struct damos {
 	enum damos_action action;

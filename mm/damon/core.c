@@ -2777,9 +2777,15 @@ static void damos_apply_region(struct damon_ctx *ctx, struct damon_target *t,
 	if (applied) {
 		s->stat.nr_applied++;
 		s->stat.sz_applied += applied;
-		if (s->action != DAMOS_STAT)
-			r->age = 0;
 	}
+	/*
+	 * Even if the action found nothing to act on (free memory, pages the
+	 * filters kept): otherwise the region would be tried, and charged to
+	 * the quota, at every pass, and as the oldest it would crowd out the
+	 * regions the action can do something with.
+	 */
+	if (s->action != DAMOS_STAT)
+		r->age = 0;
 }
 
 /* Bytes the current window of @q may still charge, in whole pages. */
