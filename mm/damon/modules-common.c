@@ -138,8 +138,9 @@ static int damon_module_set_region(struct damon_target *t,
  * Context: Process context; may sleep.  With the module parameter lock held
  * if @in are the module's parameters.
  * Return: The context, or an ERR_PTR(): -EINVAL if the attributes are
- * invalid (see damon_set_attrs()), the range is empty or inverted, or no
- * System RAM is found; -ENOMEM if out of memory.
+ * invalid (see damon_set_attrs()), the watermarks are not in the order
+ * high >= mid >= low, the range is empty or inverted, or no System RAM is
+ * found; -ENOMEM if out of memory.
  */
 struct damon_ctx *damon_module_new_ctx(const struct damon_module_inputs *in)
 {
@@ -154,6 +155,12 @@ struct damon_ctx *damon_module_new_ctx(const struct damon_module_inputs *in)
 	struct damon_ctx *ctx;
 	int err;
 
+	/*
+	 * The core accepts any order, as the stock sysfs ABI does, but a
+	 * module with inverted watermarks would never or always run.
+	 */
+	if (in->wmarks_high < in->wmarks_mid || in->wmarks_mid < in->wmarks_low)
+		return ERR_PTR(-EINVAL);
 	ctx = damon_new_ctx();
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
