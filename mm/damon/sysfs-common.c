@@ -433,18 +433,45 @@ int damon_sysfs_array_push(struct damon_sysfs_array *arr,
 	return 0;
 }
 
-/* Replace the children of @arr by @nr new ones, or by none on failure. */
+/*
+ * Replace the children of @arr by @nr new ones.  The new directories are
+ * allocated before the old ones go, so that running out of memory for them
+ * (a huge @nr, say) changes nothing.  Only a failure of sysfs while they
+ * are added, after the old ones went, leaves @arr empty.
+ */
 static int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr)
 {
 	const struct damon_sysfs_kind *item_kind =
 		damon_sysfs_kind_of(&arr->kobj)->item;
-	struct kobject *item;
-	int err;
+	struct kobject **fresh;
+	int i, err = 0;
 
-	err = damon_sysfs_array_reserve(arr, nr);
-	while (!err && arr->nr < nr) {
-		item = damon_sysfs_dir_new(item_kind, NULL);
-		err = item ? damon_sysfs_array_push(arr, item) : -ENOMEM;
+	if (!nr) {
+		damon_sysfs_array_clear(arr);
+		return 0;
+	}
+	fresh = kmalloc_array(nr, sizeof(*fresh), GFP_KERNEL | __GFP_NOWARN);
+	if (!fresh)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		fresh[i] = damon_sysfs_dir_new(item_kind, NULL);
+		if (!fresh[i]) {
+			while (i--)
+				kobject_put(fresh[i]);
+			kfree(fresh);
+			return -ENOMEM;
+		}
+		cond_resched();
+	}
+	damon_sysfs_array_clear(arr);
+	arr->items = fresh;
+	arr->room = nr;
+	for (i = 0; i < nr; i++) {
+		/* The push consumes fresh[i], which becomes items[i]. */
+		if (!err)
+			err = damon_sysfs_array_push(arr, fresh[i]);
+		else
+			kobject_put(fresh[i]);
 	}
 	if (err)
 		damon_sysfs_array_clear(arr);

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Writing the nr_* files creates and removes the numbered directories at
 every level of the DAMON sysfs tree: grow, shrink, down to 0 and up again.
+A count too large to allocate fails with ENOMEM and changes nothing.
 """
 
+import errno
 import os
 
 import _damon_sysfs as ds
@@ -32,10 +34,30 @@ def check_level(t, parent, name, counts):
              f'write: {ds.errname(err)}, reads "{got}", dirs {dirs}')
 
 
+# More directories than a kmalloc()ed array of pointers can hold.
+HUGE = 2**31 - 1
+
+
+def check_huge(t, parent, name):
+    rel = os.path.relpath(f'{parent}/{name}', ds.ADMIN)
+    before = ds.read(f'{parent}/{name}')
+    err = ds.write(f'{parent}/{name}', HUGE)
+    got = ds.read(f'{parent}/{name}')
+    dirs = ds.numbered_dirs(parent)
+    t.ok(err == errno.ENOMEM and got == before and
+         dirs == list(range(int(before))),
+         f'{rel} = {HUGE} fails with ENOMEM and keeps {before} directories',
+         f'write: {ds.errname(err)}, reads "{got}", dirs {dirs}')
+
+
 def main(t):
-    t.set_plan(sum(len(c) for _, _, c in LEVELS) + 3)
+    t.set_plan(sum(len(c) for _, _, c in LEVELS) + 3 + len(LEVELS) - 1)
     for parent, name, counts in LEVELS:
         check_level(t, parent, name, counts)
+    # Every level but nr_contexts, which refuses more than 1 with EINVAL.
+    for parent, name, _ in LEVELS:
+        if name != 'nr_contexts':
+            check_huge(t, parent, name)
 
     # A second target with regions, then remove everything from the top.
     ds.must_write(f'{C}/targets/nr_targets', 2)
