@@ -11,9 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 
 # damo's test directories to run, in order. damon_reclaim and damon_lru_sort
-# drive the DAMON_RECLAIM and DAMON_LRU_SORT modules, which this tree does
-# not have yet: add them here once it does (then a missing module fails).
-DAMO_TESTS=${DAMO_TESTS-start_stop record schemes}
+# drive the DAMON_RECLAIM and DAMON_LRU_SORT modules; a missing module
+# fails them (damo's script would only print SKIP).
+DAMO_TESTS=${DAMO_TESTS-start_stop record schemes damon_reclaim damon_lru_sort}
 # COMPAT_CHECKS='name ...' runs only those checks of dev/compat/compat.py.
 COMPAT_CHECKS=${COMPAT_CHECKS-}
 
