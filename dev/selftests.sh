@@ -27,6 +27,14 @@ fi
 
 ntests=$(cd "$share/kselftest" && ./run_kselftest.sh -l | grep -c '^damon:' || true)
 [ "$ntests" -gt 0 ] || die "no damon kselftests installed"
+# SELFTESTS='a.py b.py' runs only those tests (while developing them).
+sel=(-c damon)
+if [ -n "${SELFTESTS:-}" ]; then
+	sel=()
+	for t in $SELFTESTS; do sel+=(-t "damon:$t"); done
+	ntests=${#sel[@]}
+	ntests=$(( ntests / 2 ))
+fi
 per=$(sed -n 's/^timeout=\([0-9]*\)/\1/p' "$LINUX/tools/testing/selftests/damon/settings" 2>/dev/null)
 per=${per:-45}
 VM_TIMEOUT=${VM_TIMEOUT:-$(( per * ntests + 300 ))}
@@ -44,13 +52,13 @@ set +e
 "$TOP/dev/vm.sh" bash -c '
 	cd /mnt/share/kselftest || exit 125
 	export PYTHONUNBUFFERED=1
-	./run_kselftest.sh -c damon 2>&1 | tee /mnt/share/tap |
+	./run_kselftest.sh "${@:2}" 2>&1 | tee /mnt/share/tap |
 		while IFS= read -r l; do printf "[%5d] %s\n" $SECONDS "$l"; done |
 		tee /mnt/share/tap.times
 	rc=${PIPESTATUS[0]}
 	"$1" /mnt/share/kmemleak
 	echo $? > /mnt/share/kmemleak.status
-	exit $rc' - "$TOP/dev/vm-kmemleak.sh"
+	exit $rc' - "$TOP/dev/vm-kmemleak.sh" "${sel[@]}"
 rc=$?
 set -e
 
