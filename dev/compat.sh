@@ -44,6 +44,9 @@ case $damo in
 esac
 
 export VM_TIMEOUT=${VM_TIMEOUT:-2400}
+# damo's tests print as they go (compat.py passes it on), but one step may
+# sleep for a while: allow more silence than the default.
+export VM_SILENCE=${VM_SILENCE:-600}
 export VM_SHARE=$share VM_LOG=$LOGS/compat.vm.log
 msg "damo $damo against the VM kernel (tests: $DAMO_TESTS; VM timeout ${VM_TIMEOUT}s)"
 t0=$(date +%s)

@@ -26,6 +26,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 sys.dont_write_bytecode = True
@@ -810,6 +811,9 @@ DAMO_TESTS = {
 }
 
 
+DAMO_TEST_TIMEOUT = 900
+
+
 def run_damo_test(name, bindir):
     module = DAMO_TESTS.get(name)
     if module and not os.path.isdir(f'/sys/module/{module}/parameters'):
@@ -819,18 +823,26 @@ def run_damo_test(name, bindir):
     test = os.path.join(DAMO_COPY, 'tests', name, 'test.sh')
     env = dict(os.environ, PATH=bindir + ':' + os.environ['PATH'])
     t0 = time.time()
-    try:
-        res = subprocess.run(['bash', test], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, env=env,
-                             timeout=900, check=False,
-                             start_new_session=True)
-        out, rc = res.stdout, res.returncode
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode() if isinstance(e.stdout, bytes) else \
-            (e.stdout or '')
-        rc = 'timeout (900 s)'
+    # Each line goes to the console as it comes: damo's tests sleep for
+    # minutes in all, and a silent console would look like a stuck guest.
+    proc = subprocess.Popen(['bash', test], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env,
+                            start_new_session=True)
+    timer = threading.Timer(DAMO_TEST_TIMEOUT, os.killpg,
+                            (proc.pid, signal.SIGKILL))
+    timer.start()
+    lines = []
+    for line in proc.stdout:
+        line = line.rstrip('\n')
+        lines.append(line)
+        log(f'# tests/{name}: {line}')
+    rc = proc.wait()
+    if not timer.is_alive():
+        rc = f'timeout ({DAMO_TEST_TIMEOUT} s)'
+    timer.cancel()
     secs = time.time() - t0
-    lines = out.rstrip().splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
     fails = [line for line in lines if line.startswith('FAIL')]
     skips = [line for line in lines if line.startswith('SKIP')]
     stop_all()
