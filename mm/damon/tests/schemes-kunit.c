@@ -1101,6 +1101,56 @@ static void damos_test_request_walk_interrupted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.nr_tried, 0UL);
 }
 
+/*
+ * A walk request waits until every active scheme has walked it: a scheme
+ * applied at every aggregation walks it once, however often it is applied
+ * meanwhile, and the request waits on for a scheme that is never applied,
+ * until a signal ends the wait.
+ */
+static void damos_test_request_walk_every_scheme(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos_test_walker *w;
+	struct task_struct *tsk;
+	struct damos *never;
+	bool returned;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		kunit_skip(test, "out of memory");
+	damos_test_target(test, ctx, 1, 4);
+	damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	never = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	never->apply_interval_us = ULONG_MAX;
+	w->ctx = ctx;
+	w->req.fn = damos_test_read_stats;
+	w->req.walk_fn = damos_test_stats_walk_fn;
+	w->req.arg = &w->st;
+	init_completion(&w->queued);
+	init_completion(&w->done);
+	damos_test_start(test, ctx);
+	tsk = kthread_run(damos_test_walker_fn, w, "damos_test_walk");
+	if (IS_ERR(tsk))
+		kunit_skip(test, "cannot create a thread");
+	get_task_struct(tsk);
+	wait_for_completion(&w->queued);
+	/* Some 20 aggregations, each applying the first scheme. */
+	msleep(100);
+	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
+	send_sig(SIGINT, tsk, 1);
+	returned = wait_for_completion_timeout(&w->done, 5 * HZ);
+	KUNIT_EXPECT_TRUE(test, returned);
+	if (!returned) {
+		damon_stop(&ctx, 1);
+		wait_for_completion(&w->done);
+	}
+	put_task_struct(tsk);
+	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	/* The first scheme walked the four regions, once. */
+	KUNIT_EXPECT_EQ(test, w->st.walk.nr, 4U);
+	KUNIT_EXPECT_TRUE(test, damon_is_running(ctx));
+}
+
 static unsigned int damos_test_nr_prepares;
 
 static void damos_test_count_prepare(struct damon_ctx *ctx)
@@ -1202,6 +1252,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_request_walk),
 	KUNIT_CASE(damos_test_commit_rearm),
 	KUNIT_CASE(damos_test_request_walk_interrupted),
+	KUNIT_CASE(damos_test_request_walk_every_scheme),
 	KUNIT_CASE(damos_test_idle),
 	KUNIT_CASE(damos_test_idle_walk),
 	{}
