@@ -321,6 +321,19 @@ static struct resource dmt_fake_ram[] = {
 			 IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY),
 };
 
+/* Whether @r lies within one of dmt_fake_ram[]. */
+static bool dmt_in_fake_ram(struct damon_region *r)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(dmt_fake_ram); i++) {
+		if (r->ar.start >= dmt_fake_ram[i].start &&
+		    r->ar.end <= dmt_fake_ram[i].end + 1)
+			return true;
+	}
+	return false;
+}
+
 /* 0-0 means every System RAM resource. */
 static void dmt_reclaim_system_ram(struct kunit *test)
 {
@@ -329,15 +342,17 @@ static void dmt_reclaim_system_ram(struct kunit *test)
 	bool fake = false;
 	struct damon_target *t;
 	struct damon_ctx *ctx;
-	int i;
+	int i, err;
 
 	in.common.region_start = 0;
 	in.common.region_end = 0;
 	ctx = damon_reclaim_new_ctx(&in);
 	if (PTR_ERR_OR_ZERO(ctx) == -EINVAL) {
-		for (i = 0; i < ARRAY_SIZE(dmt_fake_ram); i++)
-			KUNIT_ASSERT_EQ(test, request_resource(&iomem_resource,
-						&dmt_fake_ram[i]), 0);
+		for (i = 0; i < ARRAY_SIZE(dmt_fake_ram); i++) {
+			err = request_resource(&iomem_resource,
+					       &dmt_fake_ram[i]);
+			KUNIT_ASSERT_EQ(test, err, 0);
+		}
 		fake = true;
 		ctx = damon_reclaim_new_ctx(&in);
 		for (i = 0; i < ARRAY_SIZE(dmt_fake_ram); i++)
@@ -360,13 +375,8 @@ static void dmt_reclaim_system_ram(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->ar.start, dmt_fake_ram[0].start);
 	KUNIT_EXPECT_EQ(test, damon_last_region(t)->ar.end,
 			dmt_fake_ram[1].end + 1);
-	damon_for_each_region(r, t) {
-		KUNIT_EXPECT_TRUE(test,
-			(r->ar.start >= dmt_fake_ram[0].start &&
-			 r->ar.end <= dmt_fake_ram[0].end + 1) ||
-			(r->ar.start >= dmt_fake_ram[1].start &&
-			 r->ar.end <= dmt_fake_ram[1].end + 1));
-	}
+	damon_for_each_region(r, t)
+		KUNIT_EXPECT_TRUE(test, dmt_in_fake_ram(r));
 }
 
 /* === DAMON_LRU_SORT === */
