@@ -61,6 +61,7 @@
 #include <trace/events/damon.h>
 
 #include "core-internal.h"
+#include "ops-internal.h"
 
 /* Protects damon_registered_ops[]. */
 static DEFINE_MUTEX(damon_ops_lock);
