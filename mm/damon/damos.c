@@ -38,6 +38,57 @@
 
 /* === schemes, filters and quota goals === */
 
+/*
+ * Assign the parameters of @s that its user sets, all of them: creation and
+ * commit both go through here, so that neither forgets one.  The runtime
+ * state is left alone; damos_derive_state() updates what depends on them.
+ */
+static void damos_set_params(struct damos *s,
+			     const struct damos_access_pattern *pattern,
+			     enum damos_action action,
+			     unsigned long apply_interval_us,
+			     const struct damos_quota *quota,
+			     const struct damos_watermarks *wmarks,
+			     int target_nid)
+{
+	s->pattern = *pattern;
+	s->action = action;
+	s->apply_interval_us = apply_interval_us;
+	s->target_nid = target_nid;
+	s->quota.reset_interval = quota->reset_interval;
+	s->quota.ms = quota->ms;
+	s->quota.sz = quota->sz;
+	s->quota.weight_sz = quota->weight_sz;
+	s->quota.weight_nr_accesses = quota->weight_nr_accesses;
+	s->quota.weight_age = quota->weight_age;
+	s->wmarks.metric = wmarks->metric;
+	s->wmarks.interval = wmarks->interval;
+	s->wmarks.high = wmarks->high;
+	s->wmarks.mid = wmarks->mid;
+	s->wmarks.low = wmarks->low;
+}
+
+/*
+ * Update the kdamond-private state of @s that derives from its parameters,
+ * after damos_set_params(): a quota that changed starts a new window at the
+ * next application, watermarks that changed are checked at the next
+ * opportunity, and a scheme without watermarks is active.  A stale window
+ * or check could otherwise hold the old setting for as long as the old
+ * reset or check interval, which may be very long.  A new scheme has every
+ * parameter changed.
+ */
+static void damos_derive_state(struct damos *s, bool quota_changed,
+			       bool wmarks_changed)
+{
+	/* No quota window yet: see damos_window_due(). */
+	if (quota_changed)
+		s->quota.charged_from = ULONG_MAX;
+	if (wmarks_changed)
+		s->wmarks.next_check = jiffies;
+	if (s->wmarks.metric == DAMOS_WMARK_NONE)
+		s->wmarks.activated = true;
+}
+
 /**
  * damon_new_scheme() - Allocate a new operation scheme.
  * @pattern:		The access pattern of the regions to act on.  Copied.
@@ -70,27 +121,11 @@ struct damos *damon_new_scheme(const struct damos_access_pattern *pattern,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return NULL;
-	s->pattern = *pattern;
-	s->action = action;
-	s->apply_interval_us = apply_interval_us;
-	s->target_nid = target_nid;
-	s->quota.reset_interval = quota->reset_interval;
-	s->quota.ms = quota->ms;
-	s->quota.sz = quota->sz;
-	s->quota.weight_sz = quota->weight_sz;
-	s->quota.weight_nr_accesses = quota->weight_nr_accesses;
-	s->quota.weight_age = quota->weight_age;
+	damos_set_params(s, pattern, action, apply_interval_us, quota, wmarks,
+			 target_nid);
 	s->quota.esz = ULONG_MAX;
-	/* No quota window yet: see damos_window_due(). */
-	s->quota.charged_from = ULONG_MAX;
+	damos_derive_state(s, true, true);
 	INIT_LIST_HEAD(&s->quota.goals);
-	s->wmarks.metric = wmarks->metric;
-	s->wmarks.interval = wmarks->interval;
-	s->wmarks.high = wmarks->high;
-	s->wmarks.mid = wmarks->mid;
-	s->wmarks.low = wmarks->low;
-	s->wmarks.activated = wmarks->metric == DAMOS_WMARK_NONE;
-	s->wmarks.next_check = jiffies;
 	INIT_LIST_HEAD(&s->filters);
 	INIT_LIST_HEAD(&s->list);
 	return s;
@@ -458,41 +493,21 @@ void damos_arm(struct damon_ctx *ctx, const struct damon_attrs *attrs,
 	s->next_apply_sis = damon_sis_after(ctx->passed_sample_intervals, sis);
 }
 
-/*
- * Give @dst the parameters of @src, keeping its runtime state, except that a
- * quota that changed starts a new window at the next application, and
- * watermarks that changed are checked at the next opportunity: a stale
- * window or check could otherwise hold the old setting for as long as the
- * old reset or check interval, which may be very long.
- */
+/* Give @dst the parameters of @src, keeping its runtime state. */
 static void damos_commit_params(struct damos *dst, struct damos *src)
 {
-	if (dst->quota.reset_interval != src->quota.reset_interval ||
-	    dst->quota.ms != src->quota.ms || dst->quota.sz != src->quota.sz)
-		dst->quota.charged_from = ULONG_MAX;
-	if (dst->wmarks.metric != src->wmarks.metric ||
-	    dst->wmarks.interval != src->wmarks.interval ||
-	    dst->wmarks.high != src->wmarks.high ||
-	    dst->wmarks.mid != src->wmarks.mid ||
-	    dst->wmarks.low != src->wmarks.low)
-		dst->wmarks.next_check = jiffies;
-	dst->pattern = src->pattern;
-	dst->action = src->action;
-	dst->apply_interval_us = src->apply_interval_us;
-	dst->target_nid = src->target_nid;
-	dst->quota.reset_interval = src->quota.reset_interval;
-	dst->quota.ms = src->quota.ms;
-	dst->quota.sz = src->quota.sz;
-	dst->quota.weight_sz = src->quota.weight_sz;
-	dst->quota.weight_nr_accesses = src->quota.weight_nr_accesses;
-	dst->quota.weight_age = src->quota.weight_age;
-	dst->wmarks.metric = src->wmarks.metric;
-	dst->wmarks.interval = src->wmarks.interval;
-	dst->wmarks.high = src->wmarks.high;
-	dst->wmarks.mid = src->wmarks.mid;
-	dst->wmarks.low = src->wmarks.low;
-	if (dst->wmarks.metric == DAMOS_WMARK_NONE)
-		dst->wmarks.activated = true;
+	const struct damos_watermarks *dw = &dst->wmarks, *sw = &src->wmarks;
+	const struct damos_quota *dq = &dst->quota, *sq = &src->quota;
+	bool quota_changed = dq->reset_interval != sq->reset_interval ||
+		dq->ms != sq->ms || dq->sz != sq->sz;
+	bool wmarks_changed = dw->metric != sw->metric ||
+		dw->interval != sw->interval || dw->high != sw->high ||
+		dw->mid != sw->mid || dw->low != sw->low;
+
+	damos_set_params(dst, &src->pattern, src->action,
+			 src->apply_interval_us, &src->quota, &src->wmarks,
+			 src->target_nid);
+	damos_derive_state(dst, quota_changed, wmarks_changed);
 }
 
 /*
