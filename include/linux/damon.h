@@ -55,10 +55,6 @@ struct damon_addr_range {
 /* Granularity of the monitoring: no region is smaller, and all are aligned. */
 #define DAMON_MIN_REGION	PAGE_SIZE
 
-/* Bits of &damon_region.hot_edges. */
-#define DAMON_HOT_START	BIT(0)
-#define DAMON_HOT_END	BIT(1)
-
 /* &damon_region.nr_accesses_bp of a region found accessed at every sample. */
 #define DAMON_BP_DENOMINATOR	10000
 
@@ -77,19 +73,12 @@ struct damon_addr_range {
  * @last_nr_accesses:	@nr_accesses of the last completed aggregation interval.
  * @age:		Number of aggregation intervals for which the region's
  *			access frequency has stayed about the same.
- * @seen:		Smallest range holding every page of the region found
- *			accessed in the current aggregation interval; empty
- *			(start >= end) if none.  Guides where the region is
- *			split; see damon_region_seen_accessed().
- * @hot_edges:		Which edges of the region (&DAMON_HOT_START,
- *			&DAMON_HOT_END) touched accessed pages of the
- *			neighbour at the end of the last aggregation interval:
- *			the core cut an accessed range off the region there,
- *			or the neighbour's seen range reached the edge, or the
- *			neighbour was accessed at every sample.  The accessed
- *			range may go on past the edge: an operations set may
- *			look for it there.  Set anew at the end of every
- *			aggregation interval.
+ * @seen:		Where in the region accesses were found in the current
+ *			aggregation interval.  Private to the core and the
+ *			operations sets (mm/damon/ops-internal.h).
+ * @hot_edges:		Which edges of the region touched accessed memory at
+ *			the end of the last aggregation interval.  Private to
+ *			the core and the operations sets.
  * @list:		Link in the regions list of the target.
  *
  * Regions of a target are kept sorted by address and never overlap.
@@ -529,8 +518,8 @@ enum damon_ops_id {
  *			address was accessed since @prepare_access_checks, and
  *			account the result with damon_update_region_access().
  *			It may also report other pages of the region it found
- *			accessed with damon_region_seen_accessed(), which
- *			guides the split of the region.
+ *			accessed, which guides the split of the region (see
+ *			mm/damon/ops-internal.h).
  * @get_scheme_score:	Rank a region for a scheme whose quota binds: return a
  *			score in [0, &DAMOS_MAX_SCORE], the higher the sooner
  *			the scheme's action should reach the region.
@@ -731,8 +720,6 @@ int damon_set_regions(struct damon_target *t, struct damon_addr_range *ranges,
 		      unsigned int nr_ranges);
 void damon_update_region_access(struct damon_region *r, bool accessed,
 				const struct damon_attrs *attrs);
-void damon_region_seen_accessed(struct damon_region *r, unsigned long start,
-				unsigned long end);
 
 struct damon_target *damon_new_target(void);
 void damon_add_target(struct damon_ctx *ctx, struct damon_target *t);

@@ -30,6 +30,7 @@
 #include <kunit/visibility.h>
 
 #include "ops-common.h"
+#include "ops-internal.h"
 #include "vaddr.h"
 
 /* === Target processes === */

@@ -17,6 +17,7 @@
 #include <linux/sched/task.h>
 
 #include "../core-internal.h"
+#include "../ops-internal.h"
 
 #define PG	DAMON_MIN_REGION
 

@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 
 #include "../vaddr.h"
+#include "../ops-internal.h"
 
 #define P(n)	((unsigned long)(n) * PAGE_SIZE)
 
