@@ -5,7 +5,7 @@
 
 export DEBUG KSRC DAMO_DIR
 .NOTPARALLEL:
-.PHONY: all help tree kernel kunit selftests lint compat check run shell vm bench fuzz clean distclean
+.PHONY: all help tree kernel kunit selftests lint compat series series-check check run shell vm bench fuzz clean distclean
 
 all: help
 
@@ -18,6 +18,8 @@ help:
 	@echo 'make selftests    damon kselftests in the VM (DEBUG=1 on the debug kernel)'
 	@echo 'make lint         checkpatch --strict, kernel-doc -Wall, W=1 C=2 build'
 	@echo 'make compat       drive the VM kernel through damo 3.3.0 (DAMO_DIR=path)'
+	@echo 'make series       write the patch series and cover letter to .build/series/'
+	@echo 'make series-check git am the series on 6.12, build and checkpatch every patch'
 	@echo 'make shell        interactive shell in the VM'
 	@echo 'make bench        ours vs stock 6.12 DAMON: accuracy, overhead (dev/bench)'
 	@echo 'make fuzz         long seeded sysfs fuzzing on the debug kernel (FUZZ_OPS, FUZZ_SEED)'
@@ -41,6 +43,12 @@ lint: kernel
 
 compat: kernel
 	@dev/compat.sh
+
+series: tree
+	@dev/series.sh
+
+series-check: kernel
+	@dev/series-check.sh
 
 check:
 	@dev/check.sh

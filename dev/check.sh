@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: lint, KUnit, kselftests on the VM kernel and on the debug VM
+# make check: lint, the patch series, KUnit, kselftests on the VM kernel and on the debug VM
 # kernel. Runs every step even when one fails, then prints one line
 # "N passed, M failed[, K skipped]" (N: KUnit cases and kselftests that
 # passed) and exits non-zero if anything failed.
@@ -50,6 +50,7 @@ sum() { # FILE -> "P F S", failing the step when it failed without counts
 step tree "$TOP/dev/tree.sh"
 step kernel "$TOP/dev/kernel.sh"
 step lint "$TOP/dev/lint.sh"
+step series "$TOP/dev/series-check.sh"
 step kunit "$TOP/dev/kunit.sh"
 step selftests "$TOP/dev/selftests.sh"
 step compat "$TOP/dev/compat.sh"

@@ -23,6 +23,7 @@
 
 #include <linux/array_size.h>
 #include <linux/build_bug.h>
+#include <linux/container_of.h>
 #include <linux/damon.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
@@ -102,42 +103,75 @@ ssize_t damon_sysfs_val_store(struct kobject *kobj,
 		.store = _store,					\
 	}
 
-#define __DAMON_SYSFS_VAL(_name, _mode, _store, _type, _member, _fmt, ...) \
+/*
+ * The handlers reach a value through &damon_sysfs_file.offset alone, so the
+ * table macros check, at build time, that the member has the type the
+ * format reads and writes: a table entry naming a member of another type
+ * does not compile, instead of reading or writing past it.  The member is
+ * the variable argument, a designator such as "ar.start" or "permil[0]".
+ */
+
+/* Offset of the member of @_type, which must be of type @_ctype. */
+#define __DAMON_SYSFS_OFFSET(_ctype, _type, ...)			\
+	(offsetof(_type, __VA_ARGS__) +					\
+	 BUILD_BUG_ON_ZERO(!__builtin_types_compatible_p(		\
+			typeof_member(_type, __VA_ARGS__), _ctype)))
+
+/*
+ * Offset of the enum member of @_type.  Keyword files read and write it as an
+ * int; the compiler picks an enum's underlying type, so only the size is
+ * checked.
+ */
+#define __DAMON_SYSFS_ENUM_OFFSET(_type, ...)				\
+	(offsetof(_type, __VA_ARGS__) +					\
+	 BUILD_BUG_ON_ZERO(sizeof_field(_type, __VA_ARGS__) != sizeof(int)))
+
+#define __DAMON_SYSFS_VAL(_name, _mode, _store, _offset, _fmt, ...)	\
 	{								\
 		__DAMON_SYSFS_ATTR(_name, _mode, damon_sysfs_val_show,	\
 				   _store),				\
-		.offset = offsetof(_type, _member),			\
+		.offset = _offset,					\
 		.fmt = _fmt,						\
 		__VA_ARGS__						\
 	}
-#define __DAMON_SYSFS_RW(_name, _type, _member, _fmt, ...)		\
-	__DAMON_SYSFS_VAL(_name, 0600, damon_sysfs_val_store, _type,	\
-			  _member, _fmt, __VA_ARGS__)
+#define __DAMON_SYSFS_RW(_name, _offset, _fmt, ...)			\
+	__DAMON_SYSFS_VAL(_name, 0600, damon_sysfs_val_store, _offset,	\
+			  _fmt, __VA_ARGS__)
 
 /* A read-write unsigned long file. */
 #define DAMON_SYSFS_UL(_name, _type, _member)				\
-	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_UL)
+	__DAMON_SYSFS_RW(_name,						\
+		__DAMON_SYSFS_OFFSET(unsigned long, _type, _member),	\
+		DAMON_SYSFS_FMT_UL)
 /* A read-only unsigned long file. */
 #define DAMON_SYSFS_UL_RO(_name, _type, _member)			\
-	__DAMON_SYSFS_VAL(_name, 0400, NULL, _type, _member,		\
-			  DAMON_SYSFS_FMT_UL)
+	__DAMON_SYSFS_VAL(_name, 0400, NULL,				\
+		__DAMON_SYSFS_OFFSET(unsigned long, _type, _member),	\
+		DAMON_SYSFS_FMT_UL)
 /* A read-write unsigned int file. */
 #define DAMON_SYSFS_UINT(_name, _type, _member)				\
-	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_UINT)
+	__DAMON_SYSFS_RW(_name,						\
+		__DAMON_SYSFS_OFFSET(unsigned int, _type, _member),	\
+		DAMON_SYSFS_FMT_UINT)
 /* A read-write int file. */
 #define DAMON_SYSFS_INT(_name, _type, _member)				\
-	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_INT)
+	__DAMON_SYSFS_RW(_name,						\
+		__DAMON_SYSFS_OFFSET(int, _type, _member),		\
+		DAMON_SYSFS_FMT_INT)
 /* A read-write "Y"/"N" file. */
 #define DAMON_SYSFS_BOOL(_name, _type, _member)				\
-	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_BOOL)
+	__DAMON_SYSFS_RW(_name,						\
+		__DAMON_SYSFS_OFFSET(bool, _type, _member),		\
+		DAMON_SYSFS_FMT_BOOL)
 /* A read-write keyword file; @_words is indexed by the enum @_member. */
 #define DAMON_SYSFS_WORD(_name, _type, _member, _words)			\
-	__DAMON_SYSFS_RW(_name, _type, _member, DAMON_SYSFS_FMT_WORD,	\
-			 .words = _words)
+	__DAMON_SYSFS_RW(_name, __DAMON_SYSFS_ENUM_OFFSET(_type, _member), \
+			 DAMON_SYSFS_FMT_WORD, .words = _words)
 /* The "nr_*" file of a numbered directory. */
 #define DAMON_SYSFS_NR(_name)						\
-	__DAMON_SYSFS_RW(_name, struct damon_sysfs_array, nr,		\
-			 DAMON_SYSFS_FMT_NR)
+	__DAMON_SYSFS_RW(_name,						\
+		__DAMON_SYSFS_OFFSET(int, struct damon_sysfs_array, nr),	\
+		DAMON_SYSFS_FMT_NR)
 /* A file with handlers of its own. */
 #define DAMON_SYSFS_FILE(_name, _mode, _show, _store)			\
 	{ __DAMON_SYSFS_ATTR(_name, _mode, _show, _store) }

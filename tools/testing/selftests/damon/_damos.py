@@ -406,4 +406,3 @@ def run(main, plan=None):
                 Cgroup.remove_all()
 
     ds.run(wrapped, plan)
-

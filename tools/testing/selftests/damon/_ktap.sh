@@ -48,7 +48,8 @@ ktap_finish()
 		ktap_diag "planned $ktap_planned tests but ran $ktap_nr"
 		ktap_failed=$((ktap_failed + 1))
 	fi
-	echo "# Totals: pass:$((ktap_nr - ktap_failed)) fail:$ktap_failed xfail:0 xpass:0 skip:0 error:0"
+	echo "# Totals: pass:$((ktap_nr - ktap_failed)) fail:$ktap_failed" \
+		"xfail:0 xpass:0 skip:0 error:0"
 	if [ "$ktap_failed" -ne 0 ]; then
 		exit "$KSFT_FAIL"
 	fi

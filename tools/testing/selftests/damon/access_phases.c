@@ -12,17 +12,19 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t shrunk;
+/* Lock-free, so the signal handler may set it. */
+static atomic_int shrunk;
 
 static void on_usr1(int sig)
 {
 	(void)sig;
-	shrunk = 1;
+	atomic_store(&shrunk, 1);
 }
 
 static unsigned long parse(const char *arg, const char *what)
@@ -81,7 +83,7 @@ int main(int argc, char *argv[])
 	fflush(stdout);
 
 	for (;;) {
-		sz = shrunk ? hot : total;
+		sz = atomic_load(&shrunk) ? hot : total;
 		for (off = 0; off < sz; off += page)
 			touch(buf + off, buf[off] + 1);
 		if (!sz)

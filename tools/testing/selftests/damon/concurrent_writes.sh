@@ -107,7 +107,8 @@ toggle_state()
 
 	# The other writers often leave the tree briefly invalid (a new
 	# target without its pid yet, a region without its end), so retry.
-	for cmd in on commit commit off; do
+	for cmd in on commit \
+		   commit off; do
 		for ((try = 0; try < 50; try++)); do
 			put "$kds/0/state" "$cmd" && break
 		done

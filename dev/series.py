@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Split the overlay commit of .build/linux into the patch series.
+
+Called by dev/series.sh as: series.py LINUX_REPO BASE OVERLAY AUTHOR DATE.
+Creates one commit per step of STEPS on top of BASE in the repository of
+the tree (refs/heads/series) and prints its hash.  Every path that OVERLAY
+changes against BASE must belong to exactly one step, and the last commit's
+tree must be OVERLAY's: the series is exactly our patch, nothing more.
+
+mm/damon/Kconfig and mm/damon/Makefile are split too, so that every patch
+builds: a step's version of them is the final one with the config entries
+of later steps left out (a step names the symbols it introduces) and with
+the obj- lines whose objects are not in the tree yet left out.  The files
+therefore first appear with the core and grow with each step, and the last
+step's versions are the real ones.
+"""
+
+import fnmatch
+import os
+import re
+import subprocess
+import sys
+
+# (short name, path globs, Kconfig symbols (globs), subject, body).
+# Paths go to the first step whose globs match them; then to the first
+# step whose FALLBACK globs match (private headers a later restructuring may
+# add: they are shared by the core and the operations sets).
+STEPS = [
+    ('core',
+     ['include/linux/damon.h', 'include/trace/events/damon.h',
+      'mm/damon/core.c', 'mm/damon/core-internal.h', 'mm/damon/damos.c',
+      'mm/damon/damos*.h', 'mm/damon/Kconfig', 'mm/damon/Makefile'],
+     ['DAMON'],
+     'mm/damon: add the data access monitoring core',
+     '''Memory management decisions (reclaim, tiering, THP, LRU order) need to
+know which memory is accessed how often, but finding out page by page
+costs time proportional to the memory size, and the Accessed bits alone
+say nothing about frequency.
+
+Add DAMON, the Data Access MONitor core.  It keeps the monitored address
+space of each target as a bounded number of regions, samples one page per
+region at every sampling interval, and counts per region the intervals in
+which the page was accessed.  At every aggregation interval it merges
+neighbouring regions whose counts are alike and splits regions where the
+access pattern differs, so the cost stays bounded by the maximum number of
+regions whatever the memory size, while the regions follow the access
+pattern.  How accesses are checked is left to an operations set.
+
+The DAMOS engine (DAMON-based Operation Schemes: access pattern matching,
+filters, quotas with their goals, watermarks, and applying actions) is in
+this patch too: the kdamond loop calls it at fixed points, and it works
+through the operations sets, so it has no user of its own yet.
+
+include/linux/damon.h is the kernel API: damon_start(), damon_stop(),
+damon_commit_ctx() and damon_request() to run code in the kdamond.  The
+damon_aggregated and damos_before_apply tracepoints report the regions of
+each aggregation and each region a scheme is about to act on, and cost
+nothing while disabled.'''),
+    ('vaddr',
+     ['mm/damon/ops-common.[ch]', 'mm/damon/vaddr.[ch]'],
+     ['DAMON_VADDR'],
+     'mm/damon/vaddr: add the virtual address space operations sets',
+     '''The core leaves checking accesses to operations sets.  Add the two for
+process address spaces: vaddr, which builds and updates the monitoring
+regions from the target's memory mappings, leaving out the big unmapped
+gaps between heap, mmap area and stack, and fvaddr, which monitors fixed
+ranges the user gives.
+
+Both clear and read the Accessed bits of the page table entries through
+page table walks, in cooperation with reclaim and idle page tracking
+(PAGE_IDLE_FLAG), and read a small window of neighbouring entries around
+each sample, which the walk maps anyway, so that the core finds the edges
+of accessed ranges instead of waiting for a random split to hit them.
+ops-common.c holds what the physical address set will share: the page
+helpers and the scores DAMOS quotas prioritise regions by.  The DAMOS
+actions for virtual addresses are madvise() on behalf of the target.'''),
+    ('paddr',
+     ['mm/damon/paddr.c'],
+     ['DAMON_PADDR'],
+     'mm/damon/paddr: add the physical address space operations set',
+     '''Proactive reclaim and LRU sorting need the access pattern of the whole
+system's memory, not of one process.  Add the paddr operations set: it
+finds the accesses to a physical page through the Accessed bits of every
+page table entry mapping it, reached through the reverse map, and leaves
+pages that are not on an LRU list alone.
+
+Its DAMOS actions act on folios: pageout reclaims them, lru_prio and
+lru_deprio move them between the active and inactive lists, and the
+anon, memcg and young filters are checked per folio.'''),
+    ('sysfs',
+     ['mm/damon/sysfs-common.[ch]', 'mm/damon/sysfs.c',
+      'mm/damon/sysfs-schemes.c'],
+     ['DAMON_SYSFS'],
+     'mm/damon/sysfs: add the sysfs interface',
+     '''User space needs a way to run DAMON without writing kernel code.  Add
+/sys/kernel/mm/damon/admin: kdamonds, their contexts, targets, monitoring
+attributes and schemes as directories and files, with the same files,
+values, defaults and errors as the 6.12 interface, so that the existing
+user-space tool (damo) and scripts work unchanged.
+
+Each directory is described as data (its files, fixed subdirectories and
+numbered children), and one piece of code creates, fills and removes all
+of them; value files are checked against their members' types at build
+time.  "on" and "commit" build a fresh context from the files and hand it
+to the core, so a running kdamond never reads them.  The schemes/ part is
+in the same patch because the kdamond directory's state commands and the
+context directory both refer to it.'''),
+    ('modules',
+     ['mm/damon/modules-common.[ch]', 'mm/damon/reclaim.c',
+      'mm/damon/lru_sort.c'],
+     ['DAMON_RECLAIM', 'DAMON_LRU_SORT'],
+     'mm/damon: add DAMON_RECLAIM and DAMON_LRU_SORT',
+     '''Two uses of DAMOS are common enough to be worth a switch that needs no
+user-space tool: reclaiming memory that has been idle for a while before
+memory runs short, and sorting the LRU lists by the access pattern so
+that reclaim finds cold pages first.
+
+Add them as built-in modules driven by module parameters, with the
+parameters, defaults and statistics of 6.12.  Both build a physical
+address monitoring context with one or two schemes from their parameters
+and commit new parameters into the running context; modules-common.c
+holds what they share.'''),
+    ('kunit',
+     ['mm/damon/tests/*'],
+     ['*_KUNIT_TEST'],
+     'mm/damon/tests: add KUnit suites',
+     '''Most of DAMON's logic (region adaptation, scheme matching, quota
+scoring, the translation of sysfs values into a context, the modules'
+parameters) can be checked without a workload.  Add KUnit suites for the
+core, the DAMOS engine, the vaddr operations set, the operations' scores,
+the sysfs interface and the modules, with a .kunitconfig to run them all
+with kunit.py.'''),
+    ('selftests',
+     ['tools/testing/selftests/damon/*'],
+     [],
+     'selftests/damon: add tests of the sysfs interface and the modules',
+     '''What KUnit cannot see is the interface as user space drives it and the
+monitoring of real workloads.  Add kselftests that write the sysfs files
+as the user-space tools do (every value the 6.12 ABI accepts, bad input,
+concurrent writers, directory resizing, a fuzzer), start and stop
+kdamonds, check the regions and schemes on small workloads with known
+hot ranges, and drive DAMON_RECLAIM and DAMON_LRU_SORT through their
+parameters.'''),
+    ('admin-doc',
+     ['Documentation/admin-guide/mm/damon/*',
+      'Documentation/ABI/testing/sysfs-kernel-mm-damon'],
+     [],
+     'Documentation/admin-guide/mm/damon: document the user interfaces',
+     '''Document for administrators how to start DAMON, every file of the sysfs
+interface with its values and errors, DAMON_RECLAIM and DAMON_LRU_SORT,
+and where this implementation differs from 6.12 and why; describe the
+sysfs files in the ABI document.'''),
+    ('design-doc',
+     ['Documentation/mm/damon/*'],
+     [],
+     'Documentation/mm/damon: document the design and the kernel API',
+     '''Document for developers why the mechanisms work: the region adaptation
+and its bounds, how the edges of accessed areas are found, the kdamond
+loop, requests and commits, the DAMOS engine; and pull the kernel-doc of
+the API into the kernel API page.'''),
+    ('samples',
+     ['samples/damon/*', 'samples/Kconfig', 'samples/Makefile'],
+     [],
+     'samples/damon: add a working set size estimation sample',
+     '''Show how kernel code uses the DAMON API: a sample module that monitors
+the process given by one parameter with the vaddr operations set and
+exposes its working set size, the memory of the regions found accessed
+in the last aggregation interval, in another, read through
+damon_request().'''),
+]
+FALLBACK = {'core': ['mm/damon/*.h']}
+
+
+def git(*args, inp=None, env=None):
+    return subprocess.run(['git', '-C', REPO] + list(args), input=inp,
+                          capture_output=True, text=True, check=True,
+                          env=env).stdout
+
+
+def die(msg):
+    sys.exit('series: ' + msg)
+
+
+def step_of(path):
+    for i, step in enumerate(STEPS):
+        if any(fnmatch.fnmatchcase(path, g) for g in step[1]):
+            return i
+    for i, step in enumerate(STEPS):
+        if any(fnmatch.fnmatchcase(path, g) for g in FALLBACK.get(step[0], [])):
+            return i
+    die(f'{path} belongs to no step: add it to STEPS in dev/series.py')
+
+
+def kconfig_for(text, upto):
+    """The Kconfig text without the entries of steps after @upto."""
+    out, keep = [], True
+    for line in text.splitlines(keepends=True):
+        m = re.match(r'(menu)?config\s+(\w+)', line)
+        if m:
+            sym = m.group(2)
+            owners = [i for i, s in enumerate(STEPS)
+                      if any(fnmatch.fnmatchcase(sym, g) for g in s[2])]
+            if not owners:
+                die(f'Kconfig symbol {sym} belongs to no step: '
+                    'add it to STEPS in dev/series.py')
+            keep = owners[0] <= upto
+        elif re.match(r'(endmenu|menu|if|endif|source|comment)\b', line):
+            keep = True
+        if keep:
+            out.append(line)
+    return ''.join(out)
+
+
+def makefile_for(text, present, d):
+    """The Makefile text without obj- lines naming files not in the tree."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith('obj-'):
+            objs = line.split('=', 1)[1].split()
+            ok = all(f'{d}/{o[:-2]}.c' in present if o.endswith('.o') else
+                     f'{d}/{o}Makefile' in present for o in objs)
+            if not ok:
+                continue
+        out.append(line)
+    return ''.join(out)
+
+
+REPO, BASE, OVERLAY, AUTHOR, DATE = sys.argv[1:6]
+name, email = re.match(r'(.*) <(.*)>', AUTHOR).groups()
+env = dict(os.environ, GIT_INDEX_FILE=os.path.join(REPO, '.git', 'series.index'),
+           GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email, GIT_AUTHOR_DATE=DATE,
+           GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
+           GIT_COMMITTER_DATE=DATE)
+
+changed = {}
+for line in git('diff', '--no-renames', '--name-status', BASE, OVERLAY).splitlines():
+    st, path = line.split('\t', 1)
+    changed[path] = st
+groups = [[] for _ in STEPS]
+for path in sorted(changed):
+    groups[step_of(path)].append(path)
+
+final = {}
+for line in git('ls-tree', '-r', OVERLAY, '--', *changed).splitlines():
+    meta, path = line.split('\t', 1)
+    mode, _, sha = meta.split()
+    final[path] = (mode, sha)
+split = {'mm/damon/Kconfig': kconfig_for, 'mm/damon/Makefile': makefile_for}
+
+git('read-tree', BASE, env=env)
+parent, present = BASE, set()
+for i, step in enumerate(STEPS):
+    if not groups[i]:
+        die(f'step {step[0]} has no files')
+    present.update(p for p in groups[i] if p in final)
+    todo = set(groups[i]) | {p for p in split if p in present}
+    for path in sorted(todo):
+        if path not in final:
+            git('update-index', '--force-remove', '--', path, env=env)
+            continue
+        mode, sha = final[path]
+        if path in split:
+            text = git('cat-file', 'blob', sha)
+            if split[path] is kconfig_for:
+                text = kconfig_for(text, i)
+            else:
+                text = makefile_for(text, present, os.path.dirname(path))
+            sha = git('hash-object', '-w', '--stdin', inp=text).strip()
+        git('update-index', '--add', '--cacheinfo', f'{mode},{sha},{path}',
+            env=env)
+    tree = git('write-tree', env=env).strip()
+    msg = f'{step[3]}\n\n{step[4]}\n\nSigned-off-by: {AUTHOR}\n'
+    parent = git('commit-tree', tree, '-p', parent, inp=msg, env=env).strip()
+
+if git('rev-parse', parent + '^{tree}') != git('rev-parse', OVERLAY + '^{tree}'):
+    die('the series does not add up to the overlay commit')
+git('update-ref', 'refs/heads/series', parent)
+print(parent)
