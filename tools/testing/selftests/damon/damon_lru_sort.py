@@ -7,8 +7,8 @@ access_phases populates 32 MiB of anonymous memory, which starts on the
 inactive list, and keeps writing all of it.  DAMON_LRU_SORT over all of the
 System RAM (hot from 50% of the samples, cold after 3 s idle, no quota,
 watermarks that never turn it off) must move at least 80% of the buffer's
-pages to the active list within 60 s.  Then the workload writes only the
-first half: within 60 s, at least 70% of the second half must be back on
+pages to the active list within 120 s.  Then the workload writes only the
+first half: within 120 s, at least 70% of the second half must be back on
 the inactive list while at least 70% of the first half stays active.  The
 page flags come from /proc/PID/pagemap and /proc/kpageflags; the
 statistics must count both kinds of work.
@@ -84,7 +84,7 @@ def main(t):
 
     start = time.monotonic()
     ok = mods.wait_for(
-        lambda: share(w, w.start, w.end)[0] >= pages * 8 // 10, 60)
+        lambda: share(w, w.start, w.end)[0] >= pages * 8 // 10, 120)
     t.diag(f'all hot, {time.monotonic() - start:.1f}s: '
            f'{share(w, w.start, w.end)[2]} of {pages} pages')
     t.ok(ok, 'hot pages go to the active list')
@@ -92,7 +92,7 @@ def main(t):
     w.shrink()
     start = time.monotonic()
     ok = mods.wait_for(
-        lambda: share(w, w.mid, w.end)[0] <= half * 3 // 10, 60)
+        lambda: share(w, w.mid, w.end)[0] <= half * 3 // 10, 120)
     hot_active, _, hot_txt = share(w, w.start, w.mid)
     _, _, cold_txt = share(w, w.mid, w.end)
     t.diag(f'first half hot, {time.monotonic() - start:.1f}s: first half '
