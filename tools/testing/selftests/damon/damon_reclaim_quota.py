@@ -4,7 +4,7 @@
 
 With swap on zram, DAMON_RECLAIM over all of the System RAM with a min_age
 of 2 s, no time quota and a size quota of 64 MiB per second must page out
-more than two thirds of the workload's cold 60 MiB within 180 s, although
+more than a third of the workload's cold 60 MiB within 180 s, although
 most of the RAM is free memory that is just as old and that the quota is
 spent on too.  Meanwhile the bytes it tried stay within the quota (64 MiB
 per started window, plus one window of slack), and nr_quota_exceeds
@@ -40,7 +40,7 @@ def main(t):
          ds.errname(err))
 
     dropped = mods.wait_for(
-        lambda: rss0 - dm.rss(w.pid, 'RssAnon') > cold * 2 // 3, 180)
+        lambda: rss0 - dm.rss(w.pid, 'RssAnon') > cold // 3, 180)
     tried = m.stat('bytes_reclaim_tried_regions')
     secs = time.monotonic() - start
     rss1 = dm.rss(w.pid, 'RssAnon')
