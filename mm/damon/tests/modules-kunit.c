@@ -42,21 +42,9 @@ static const struct damon_reclaim_inputs dmt_reclaim = {
 	.min_age = 120000000,
 };
 
+/* With quota_sz set, which DAMON_LRU_SORT has no parameter for and ignores. */
 static const struct damon_lru_sort_inputs dmt_lru_sort = {
-	.common = {
-		.sample_interval = 5000,
-		.aggr_interval = 100000,
-		.min_nr_regions = 10,
-		.max_nr_regions = 1000,
-		.quota_ms = 10,
-		.quota_reset_interval_ms = 1000,
-		.wmarks_interval = 5000000,
-		.wmarks_high = 200,
-		.wmarks_mid = 150,
-		.wmarks_low = 50,
-		.region_start = DMT_START,
-		.region_end = DMT_END,
-	},
+	.common = dmt_common,
 	.hot_thres_access_freq = 500,
 	.cold_min_age = 120000000,
 };

@@ -1052,26 +1052,19 @@ static int damos_test_walker_fn(void *p)
 }
 
 /*
- * A walk request waits until every active scheme has been applied, which a
- * scheme applied every 2^64 - 1 microseconds never is.  A signal ends the
- * wait with -EINTR, and the kdamond keeps serving other requests.
+ * Start @ctx, then a thread that makes a walk request of @w on it; wait
+ * @ms, check that the request still waits, and interrupt the thread with a
+ * signal.  Return: the request's return value, or 1 if it had returned
+ * before the signal.
  */
-static void damos_test_request_walk_interrupted(struct kunit *test)
+static int damos_test_walk_interrupted(struct kunit *test,
+				       struct damon_ctx *ctx,
+				       struct damos_test_walker *w,
+				       unsigned int ms)
 {
-	struct damon_ctx *ctx = damos_test_ctx(test);
-	struct damos_test_stats st = {};
-	struct damon_request req = { .fn = damos_test_read_stats, .arg = &st };
-	struct damos_test_walker *w;
 	struct task_struct *tsk;
-	struct damos *s;
 	bool returned;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	if (!w)
-		kunit_skip(test, "out of memory");
-	damos_test_target(test, ctx, 1, 4);
-	s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
-	s->apply_interval_us = ULONG_MAX;
 	w->ctx = ctx;
 	w->req.fn = damos_test_read_stats;
 	w->req.walk_fn = damos_test_stats_walk_fn;
@@ -1084,8 +1077,11 @@ static void damos_test_request_walk_interrupted(struct kunit *test)
 		kunit_skip(test, "cannot create a thread");
 	get_task_struct(tsk);
 	wait_for_completion(&w->queued);
-	msleep(50);
-	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
+	msleep(ms);
+	if (completion_done(&w->done)) {
+		put_task_struct(tsk);
+		return 1;
+	}
 	send_sig(SIGINT, tsk, 1);
 	returned = wait_for_completion_timeout(&w->done, 5 * HZ);
 	KUNIT_EXPECT_TRUE(test, returned);
@@ -1094,7 +1090,30 @@ static void damos_test_request_walk_interrupted(struct kunit *test)
 		wait_for_completion(&w->done);
 	}
 	put_task_struct(tsk);
-	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	return w->ret;
+}
+
+/*
+ * A walk request waits until every active scheme has been applied, which a
+ * scheme applied every 2^64 - 1 microseconds never is.  A signal ends the
+ * wait with -EINTR, and the kdamond keeps serving other requests.
+ */
+static void damos_test_request_walk_interrupted(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos_test_stats st = {};
+	struct damon_request req = { .fn = damos_test_read_stats, .arg = &st };
+	struct damos_test_walker *w;
+	struct damos *s;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		kunit_skip(test, "out of memory");
+	damos_test_target(test, ctx, 1, 4);
+	s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	s->apply_interval_us = ULONG_MAX;
+	KUNIT_EXPECT_EQ(test, damos_test_walk_interrupted(test, ctx, w, 50),
+			-EINTR);
 	KUNIT_EXPECT_EQ(test, w->st.walk.nr, 0U);
 	KUNIT_ASSERT_TRUE(test, damon_is_running(ctx));
 	KUNIT_EXPECT_EQ(test, damon_request(ctx, &req), 0);
@@ -1111,9 +1130,7 @@ static void damos_test_request_walk_every_scheme(struct kunit *test)
 {
 	struct damon_ctx *ctx = damos_test_ctx(test);
 	struct damos_test_walker *w;
-	struct task_struct *tsk;
 	struct damos *never;
-	bool returned;
 
 	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	if (!w)
@@ -1122,30 +1139,9 @@ static void damos_test_request_walk_every_scheme(struct kunit *test)
 	damos_test_scheme(test, ctx, DAMOS_STAT, 0);
 	never = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
 	never->apply_interval_us = ULONG_MAX;
-	w->ctx = ctx;
-	w->req.fn = damos_test_read_stats;
-	w->req.walk_fn = damos_test_stats_walk_fn;
-	w->req.arg = &w->st;
-	init_completion(&w->queued);
-	init_completion(&w->done);
-	damos_test_start(test, ctx);
-	tsk = kthread_run(damos_test_walker_fn, w, "damos_test_walk");
-	if (IS_ERR(tsk))
-		kunit_skip(test, "cannot create a thread");
-	get_task_struct(tsk);
-	wait_for_completion(&w->queued);
 	/* Some 20 aggregations, each applying the first scheme. */
-	msleep(100);
-	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
-	send_sig(SIGINT, tsk, 1);
-	returned = wait_for_completion_timeout(&w->done, 5 * HZ);
-	KUNIT_EXPECT_TRUE(test, returned);
-	if (!returned) {
-		damon_stop(&ctx, 1);
-		wait_for_completion(&w->done);
-	}
-	put_task_struct(tsk);
-	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	KUNIT_EXPECT_EQ(test, damos_test_walk_interrupted(test, ctx, w, 100),
+			-EINTR);
 	/* The first scheme walked the four regions, once. */
 	KUNIT_EXPECT_EQ(test, w->st.walk.nr, 4U);
 	KUNIT_EXPECT_TRUE(test, damon_is_running(ctx));
