@@ -29,7 +29,8 @@ import sys
 STEPS = [
     ('core',
      ['include/linux/damon.h', 'include/trace/events/damon.h',
-      'mm/damon/core.c', 'mm/damon/core-internal.h', 'mm/damon/damos.c',
+      'mm/damon/core.c', 'mm/damon/core-internal.h', 'mm/damon/regions.c',
+      'mm/damon/requests.c', 'mm/damon/damos.c',
       'mm/damon/damos*.h', 'mm/damon/Kconfig', 'mm/damon/Makefile'],
      ['DAMON'],
      'mm/damon: add the data access monitoring core',

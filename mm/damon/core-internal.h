@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Private to the DAMON core (core.c) and its DAMOS engine (damos.c):
+ * Private to the DAMON core (core.c, regions.c, requests.c) and its DAMOS
+ * engine (damos.c):
  *   helpers	small helpers of the core that the engine uses too
- *   core	functions of core.c that damos.c calls
+ *   regions	the region adaptation (regions.c) that the others call
+ *   requests	the kdamond side of the requests (requests.c)
  *   engine	the points at which core.c calls the engine
  *   KUnit	functions static in production builds and visible to the
  *		damon_core and damon_schemes suites (include/kunit/visibility.h)
@@ -79,6 +81,31 @@ static inline unsigned long damon_align_end(unsigned long end)
 	return end > last ? last : ALIGN(end, DAMON_MIN_REGION);
 }
 
+/*
+ * The empty range of &damon_region.seen: its start and end are neutral for
+ * the min() and max() that grow it.
+ */
+static inline void damon_range_set_empty(struct damon_addr_range *range)
+{
+	range->start = ULONG_MAX;
+	range->end = 0;
+}
+
+static inline void damon_region_forget_seen(struct damon_region *r)
+{
+	damon_range_set_empty(&r->seen);
+}
+
+/* A region @n cut out of @o starts with the access counts and age of @o. */
+static inline void damon_region_inherit(struct damon_region *n,
+					const struct damon_region *o)
+{
+	n->nr_accesses = o->nr_accesses;
+	n->nr_accesses_bp = o->nr_accesses_bp;
+	n->last_nr_accesses = o->last_nr_accesses;
+	n->age = o->age;
+}
+
 /* @a * @b / @c, or U64_MAX if the quotient does not fit; @c is not 0. */
 static inline u64 damon_mul_div(u64 a, u64 b, u64 c)
 {
@@ -88,10 +115,21 @@ static inline u64 damon_mul_div(u64 a, u64 b, u64 c)
 	return mul_u64_u64_div_u64(a, b, c);
 }
 
-/* === core === */
+/* === regions === */
 
 int damon_split_region_at(struct damon_target *t, struct damon_region *r,
 			  unsigned long sz_left);
+void damon_split_to_min_nr_regions(struct damon_ctx *ctx);
+void kdamond_aggregate(struct damon_ctx *ctx, unsigned int max_nr_accesses);
+
+/* === requests === */
+
+void kdamond_handle_requests(struct damon_ctx *ctx, bool all);
+void kdamond_requests_aggregated(struct damon_ctx *ctx);
+void kdamond_run_schemes(struct damon_ctx *ctx, unsigned long *walk_seq);
+bool kdamond_idle_begin(struct damon_ctx *ctx);
+void kdamond_idle_end(struct damon_ctx *ctx);
+void kdamond_cancel_requests(struct damon_ctx *ctx);
 
 /* === engine === */
 
@@ -125,8 +163,6 @@ void kdamond_merge_regions(struct damon_ctx *ctx, unsigned int threshold,
 			   unsigned long sz_limit);
 void kdamond_reset_aggregated(struct damon_ctx *ctx);
 void kdamond_split_regions(struct damon_ctx *ctx);
-void damon_split_to_min_nr_regions(struct damon_ctx *ctx);
-void kdamond_aggregate(struct damon_ctx *ctx, unsigned int max_nr_accesses);
 
 bool damos_pattern_match(const struct damon_ctx *ctx, const struct damos *s,
 			 const struct damon_region *r);
