@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: lint, the patch series, KUnit, kselftests on the VM kernel and on the debug VM
-# kernel. Runs every step even when one fails, then prints one line
-# "N passed, M failed[, K skipped]" (N: KUnit cases and kselftests that
-# passed) and exits non-zero if anything failed.
+# make check: lint, KUnit, kselftests on the VM kernel, damo, kselftests on
+# the debug VM kernel, and the patch series. Runs every step even when one
+# fails, then prints one line "N passed, M failed[, K skipped]" (N: KUnit
+# cases and kselftests that passed) and exits non-zero if anything failed.
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
@@ -50,12 +50,13 @@ sum() { # FILE -> "P F S", failing the step when it failed without counts
 step tree "$TOP/dev/tree.sh"
 step kernel "$TOP/dev/kernel.sh"
 step lint "$TOP/dev/lint.sh"
-step series "$TOP/dev/series-check.sh"
 step kunit "$TOP/dev/kunit.sh"
 step selftests "$TOP/dev/selftests.sh"
 step compat "$TOP/dev/compat.sh"
 step kernel-debug env DEBUG=1 "$TOP/dev/kernel.sh"
 step selftests-debug env DEBUG=1 "$TOP/dev/selftests.sh"
+# Last, so that the cover letter's testing lines are this run's results.
+step series "$TOP/dev/series-check.sh"
 
 passed=0 failed=0 skipped=0
 echo
