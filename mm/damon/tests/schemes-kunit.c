@@ -986,6 +986,91 @@ static void damos_test_rearm_commit(struct kunit *test, struct damon_ctx *ctx,
 }
 
 /*
+ * A commit assigns every parameter a user sets, those of the filters and
+ * goals included, and keeps the runtime state: a member left out of a
+ * params group would show here.
+ */
+static void damos_test_commit_every_param(struct kunit *test)
+{
+	const struct damos_access_pattern pattern = {
+		.min_sz_region = PG, .max_sz_region = 9 * PG,
+		.min_nr_accesses = 2, .max_nr_accesses = 8,
+		.min_age_region = 3, .max_age_region = 7,
+	};
+	struct damon_ctx *dst = damos_test_ctx(test);
+	struct damon_ctx *src = damos_test_ctx(test);
+	struct damos *ds = damos_test_scheme(test, dst, DAMOS_STAT, 0);
+	struct damos *ss = damos_test_scheme(test, src, DAMOS_PAGEOUT, 0);
+	struct damos_quota_goal *g;
+	struct damos_filter *f;
+
+	ss->pattern = pattern;
+	ss->target_nid = 1;
+	ss->apply_interval_us = 5000;
+	ss->quota.reset_interval = 11;
+	ss->quota.ms = 12;
+	ss->quota.sz = 13 * PG;
+	ss->quota.weight_sz = 14;
+	ss->quota.weight_nr_accesses = 15;
+	ss->quota.weight_age = 16;
+	ss->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	ss->wmarks.interval = 17;
+	ss->wmarks.high = 900;
+	ss->wmarks.mid = 800;
+	ss->wmarks.low = 100;
+	f = damos_test_filter(test, ss, DAMOS_FILTER_TYPE_ADDR, false);
+	f->addr_range.start = 2 * PG;
+	f->addr_range.end = 5 * PG;
+	damos_test_filter(test, ss, DAMOS_FILTER_TYPE_ANON, true);
+	g = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 42);
+	if (!g)
+		kunit_skip(test, "out of memory");
+	g->current_value = 21;
+	damos_add_quota_goal(&ss->quota, g);
+	ds->stat.nr_applied = 4;
+	ds->quota.total_charged_sz = 6;
+
+	KUNIT_ASSERT_EQ(test, damon_commit_ctx(dst, src), 0);
+	KUNIT_EXPECT_EQ(test, ds->action, DAMOS_PAGEOUT);
+	KUNIT_EXPECT_EQ(test, ds->target_nid, 1);
+	KUNIT_EXPECT_EQ(test, ds->apply_interval_us, 5000UL);
+	KUNIT_EXPECT_EQ(test, ds->pattern.min_sz_region, PG);
+	KUNIT_EXPECT_EQ(test, ds->pattern.max_sz_region, 9 * PG);
+	KUNIT_EXPECT_EQ(test, ds->pattern.min_nr_accesses, 2U);
+	KUNIT_EXPECT_EQ(test, ds->pattern.max_nr_accesses, 8U);
+	KUNIT_EXPECT_EQ(test, ds->pattern.min_age_region, 3U);
+	KUNIT_EXPECT_EQ(test, ds->pattern.max_age_region, 7U);
+	KUNIT_EXPECT_EQ(test, ds->quota.reset_interval, 11UL);
+	KUNIT_EXPECT_EQ(test, ds->quota.ms, 12UL);
+	KUNIT_EXPECT_EQ(test, ds->quota.sz, 13 * PG);
+	KUNIT_EXPECT_EQ(test, ds->quota.weight_sz, 14U);
+	KUNIT_EXPECT_EQ(test, ds->quota.weight_nr_accesses, 15U);
+	KUNIT_EXPECT_EQ(test, ds->quota.weight_age, 16U);
+	KUNIT_EXPECT_EQ(test, ds->wmarks.metric, DAMOS_WMARK_FREE_MEM_RATE);
+	KUNIT_EXPECT_EQ(test, ds->wmarks.interval, 17UL);
+	KUNIT_EXPECT_EQ(test, ds->wmarks.high, 900UL);
+	KUNIT_EXPECT_EQ(test, ds->wmarks.mid, 800UL);
+	KUNIT_EXPECT_EQ(test, ds->wmarks.low, 100UL);
+	KUNIT_EXPECT_EQ(test, ds->stat.nr_applied, 4UL);
+	KUNIT_EXPECT_EQ(test, ds->quota.total_charged_sz, 6UL);
+
+	KUNIT_ASSERT_EQ(test, list_count_nodes(&ds->filters), 2UL);
+	f = list_first_entry(&ds->filters, struct damos_filter, list);
+	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_ADDR);
+	KUNIT_EXPECT_FALSE(test, f->matching);
+	KUNIT_EXPECT_EQ(test, f->addr_range.start, 2 * PG);
+	KUNIT_EXPECT_EQ(test, f->addr_range.end, 5 * PG);
+	f = list_last_entry(&ds->filters, struct damos_filter, list);
+	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_ANON);
+	KUNIT_EXPECT_TRUE(test, f->matching);
+	KUNIT_ASSERT_TRUE(test, list_is_singular(&ds->quota.goals));
+	g = list_first_entry(&ds->quota.goals, struct damos_quota_goal, list);
+	KUNIT_EXPECT_EQ(test, g->metric, DAMOS_QUOTA_USER_INPUT);
+	KUNIT_EXPECT_EQ(test, g->current_value, 21UL);
+	KUNIT_EXPECT_EQ(test, g->target_value, 42UL);
+}
+
+/*
  * A commit that changes the apply interval of a scheme, or the sampling or
  * aggregation interval, makes the scheme due one new apply interval later;
  * one that changes neither leaves it alone.  A new scheme is due one apply
@@ -1227,6 +1312,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_check_schemes),
 	KUNIT_CASE(damos_test_commit_invalid),
 	KUNIT_CASE(damos_test_commit),
+	KUNIT_CASE(damos_test_commit_every_param),
 	KUNIT_CASE(damos_test_pattern_match),
 	KUNIT_CASE(damos_test_apply_stats_and_age),
 	KUNIT_CASE(damos_test_no_apply_hook),
