@@ -987,8 +987,8 @@ static void damos_test_rearm_commit(struct kunit *test, struct damon_ctx *ctx,
 
 /*
  * A commit assigns every parameter a user sets, those of the filters and
- * goals included, and keeps the runtime state: a member left out of a
- * params group would show here.
+ * goals included, and keeps the runtime state: a parameter that a copy
+ * forgets shows here.
  */
 static void damos_test_commit_every_param(struct kunit *test)
 {
