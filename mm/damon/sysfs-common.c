@@ -329,7 +329,9 @@ put:
  * @kobj:	The kobject of the directory.
  *
  * Runs the teardown hook of the kind, removes the numbered children and the
- * fixed subdirectories that exist, then drops the directory.
+ * fixed subdirectories that exist, then removes the directory from sysfs and
+ * drops the reference of its creator.  Whoever else holds a reference (a
+ * waiting "state" writer) keeps the memory, not the name.
  *
  * Context: Process context, with &damon_sysfs_lock held.  May sleep.
  */
@@ -356,6 +358,12 @@ void damon_sysfs_dir_del(struct kobject *kobj)
 			damon_sysfs_dir_del(*slot);
 		*slot = NULL;
 	}
+	/*
+	 * Leave sysfs now, not at the last kobject_put(): a "state" writer
+	 * waiting for its kdamond holds a reference, and a new directory of
+	 * the same name may be added before that writer returns.
+	 */
+	kobject_del(kobj);
 	kobject_put(kobj);
 }
 

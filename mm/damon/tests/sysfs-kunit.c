@@ -833,6 +833,52 @@ static void damon_sysfs_test_cmds_not_running(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, f->kdamond.damon_ctx);
 }
 
+/*
+ * A removed directory leaves sysfs at once, even while someone (a "state"
+ * writer waiting for its kdamond) still holds a reference: a new child of
+ * the same number can then be added.
+ */
+static void damon_sysfs_test_readd_held(struct kunit *test)
+{
+	const struct damon_sysfs_kind *item_kind = damon_sysfs_schemes_kind.item;
+	struct kobject *parent, *kobj, *old, *new;
+	struct damon_sysfs_array *arr;
+	int err;
+
+	kobj = damon_sysfs_dir_new(&damon_sysfs_schemes_kind, NULL);
+	old = damon_sysfs_dir_new(item_kind, NULL);
+	new = damon_sysfs_dir_new(item_kind, NULL);
+	parent = kobject_create_and_add("damon_sysfs_kunit", NULL);
+	if (!kobj || !old || !new || !parent) {
+		kobject_put(kobj);
+		kobject_put(old);
+		kobject_put(new);
+		kobject_put(parent);
+		kunit_skip(test, "out of memory");
+	}
+	arr = container_of(kobj, struct damon_sysfs_array, kobj);
+	/* The reference a waiting writer would hold. */
+	kobject_get(old);
+
+	mutex_lock(&damon_sysfs_lock);
+	err = damon_sysfs_dir_add(kobj, parent, "schemes");
+	KUNIT_EXPECT_EQ(test, err, 0);
+	if (!err) {
+		KUNIT_EXPECT_EQ(test, damon_sysfs_array_reserve(arr, 1), 0);
+		KUNIT_EXPECT_EQ(test, damon_sysfs_array_push(arr, old), 0);
+		/* As writing 1 into nr_schemes does. */
+		KUNIT_EXPECT_EQ(test, damon_sysfs_array_reserve(arr, 1), 0);
+		KUNIT_EXPECT_EQ(test, damon_sysfs_array_push(arr, new), 0);
+		KUNIT_EXPECT_EQ(test, arr->nr, 1);
+		damon_sysfs_dir_del(kobj);
+	} else {
+		kobject_put(new);
+	}
+	mutex_unlock(&damon_sysfs_lock);
+	kobject_put(old);
+	kobject_put(parent);
+}
+
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_parse_cmd),
 	KUNIT_CASE(damon_sysfs_test_parse_ops),
@@ -849,6 +895,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_ctx_schemes),
 	KUNIT_CASE(damon_sysfs_test_cmds_not_running),
 	KUNIT_CASE(damon_sysfs_test_commit_goals),
+	KUNIT_CASE(damon_sysfs_test_readd_held),
 	{},
 };
 
