@@ -199,6 +199,24 @@ class Shared:
         raw = text.encode(errors='replace')[:DESC_LEN - 1] + b'\0'
         self.mem[self.off(w, F_DESC):self.off(w, F_DESC) + len(raw)] = raw
 
+    def syscall(self, w):
+        """(number, start, waits, description) of worker @w's syscall.
+
+        The worker writes the number first and the start last.  Reading
+        them in the other order, with the number read again at the end,
+        tells a consistent view from one that mixes a syscall that just
+        ended with the next one: None then, and the caller looks again
+        later.  Without this, the start of a long syscall could be taken
+        for that of the next one, which then looked stuck at once.
+        """
+        seq = self.get(w, F_SEQ)
+        start = self.get(w, F_START, 'd')
+        waits = self.get(w, F_WAIT)
+        desc = self.desc(w)
+        if self.get(w, F_SEQ) != seq:
+            return None
+        return seq, start, waits, desc
+
     def gens(self, gen, skip):
         """Resize counters guarding kdamond @gen, without worker @skip's."""
         out = []
@@ -245,9 +263,10 @@ class Worker:
 
     def syscall(self, desc, waiting, fn, *args):
         """Run @fn(*args) as one tracked syscall; return its errno or 0."""
+        # The number first: see Shared.syscall() for why.
         self.seq += 1
-        self.sh.set_desc(self.idx, desc)
         self.sh.put(self.idx, F_SEQ, self.seq)
+        self.sh.set_desc(self.idx, desc)
         self.sh.put(self.idx, F_WAIT, 1 if waiting else 0)
         self.sh.put(self.idx, F_START, time.monotonic(), 'd')
         self.in_syscall = True
@@ -795,8 +814,10 @@ class Monitor:
     def scan(self):
         now = time.monotonic()
         for w in range(self.sh.nr):
-            start = self.sh.get(w, F_START, 'd')
-            seq = self.sh.get(w, F_SEQ)
+            view = self.sh.syscall(w)
+            if view is None:
+                continue
+            seq, start, waits, desc = view
             key = (w, seq)
             for old in [k for k in self.signaled
                         if k[0] == w and (k != key or not start)]:
@@ -811,12 +832,11 @@ class Monitor:
             if not start or now - start < self.args.limit:
                 continue
             if key not in self.signaled:
-                desc = self.sh.desc(w)
                 self.slow[key] = (f'worker {w}: {desc}: over '
                                   f'{self.args.limit:.0f}s'
                                   + kdamond_config(desc))
                 self.signaled[key] = now
-                if not self.sh.get(w, F_WAIT):
+                if not waits:
                     self.stuck[key] = self.slow[key] + \
                         ' (not a waiting command)'
                 try:
