@@ -27,8 +27,15 @@ fi
 
 ntests=$(cd "$share/kselftest" && ./run_kselftest.sh -l | grep -c '^damon:' || true)
 [ "$ntests" -gt 0 ] || die "no damon kselftests installed"
-# SELFTESTS='a.py b.py' runs only those tests (while developing them).
+# SELFTESTS='a.py b.py' runs only those tests (while developing them);
+# SELFTESTS_SKIP='c.py' runs all but those (make check's debug-kernel run,
+# see dev/selftests-debug.skip).
 sel=(-c damon)
+if [ -z "${SELFTESTS:-}" ] && [ -n "${SELFTESTS_SKIP:-}" ]; then
+	SELFTESTS=$(cd "$share/kselftest" && ./run_kselftest.sh -l |
+		sed -n 's/^damon://p' | grep -vxF -f <(tr ' ' '\n' <<<"$SELFTESTS_SKIP"))
+	msg "not run here: $SELFTESTS_SKIP"
+fi
 if [ -n "${SELFTESTS:-}" ]; then
 	sel=()
 	for t in $SELFTESTS; do sel+=(-t "damon:$t"); done
