@@ -740,21 +740,17 @@ static void damon_sysfs_test_commit_goals(struct kunit *test)
 		{ DAMOS_QUOTA_USER_INPUT, 200 },
 		{ DAMOS_QUOTA_USER_INPUT, 300 },
 	};
-	struct damon_sysfs_quota_goal goals[ARRAY_SIZE(want)] = {};
-	struct kobject *goal_items[ARRAY_SIZE(want)];
-	struct damon_sysfs_array sys_goals[2] = {
-		{ .items = goal_items, .nr = ARRAY_SIZE(want) },
-		{ .nr = 0 },
-	};
-	struct damon_sysfs_quotas quotas[2] = {
-		{ .goals = &sys_goals[0] }, { .goals = &sys_goals[1] },
-	};
-	struct damon_sysfs_scheme dirs[2] = {
-		{ .quotas = &quotas[0] }, { .quotas = &quotas[1] },
-	};
-	struct kobject *dir_items[2] = { &dirs[0].kobj, &dirs[1].kobj };
-	struct damon_sysfs_array schemes = { .items = dir_items, .nr = 2 };
-	struct damon_sysfs_context cdir = { .schemes = &schemes };
+	/* Two scheme directories, with the goals above and with none. */
+	struct {
+		struct damon_sysfs_quota_goal goals[ARRAY_SIZE(want)];
+		struct kobject *goal_items[ARRAY_SIZE(want)];
+		struct damon_sysfs_array sys_goals[2];
+		struct damon_sysfs_quotas quotas[2];
+		struct damon_sysfs_scheme dirs[2];
+		struct kobject *dir_items[2];
+		struct damon_sysfs_array schemes;
+		struct damon_sysfs_context cdir;
+	} *f;
 	const struct damon_sysfs_cmd *cmd;
 	struct damon_request req = {};
 	struct damos_quota_goal *g;
@@ -762,18 +758,32 @@ static void damon_sysfs_test_commit_goals(struct kunit *test)
 	struct damos *s;
 	int i, err;
 
+	/* On the heap: the directory structures are large under KASAN. */
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	if (!f)
+		kunit_skip(test, "out of memory");
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
-		goals[i].goal.metric = want[i].metric;
-		goals[i].goal.target_value = want[i].target;
-		goals[i].goal.current_value = i;
-		goal_items[i] = &goals[i].kobj;
+		f->goals[i].goal.metric = want[i].metric;
+		f->goals[i].goal.target_value = want[i].target;
+		f->goals[i].goal.current_value = i;
+		f->goal_items[i] = &f->goals[i].kobj;
 	}
+	f->sys_goals[0].items = f->goal_items;
+	f->sys_goals[0].nr = ARRAY_SIZE(want);
+	for (i = 0; i < 2; i++) {
+		f->quotas[i].goals = &f->sys_goals[i];
+		f->dirs[i].quotas = &f->quotas[i];
+		f->dir_items[i] = &f->dirs[i].kobj;
+	}
+	f->schemes.items = f->dir_items;
+	f->schemes.nr = 2;
+	f->cdir.schemes = &f->schemes;
 	ctx = damon_sysfs_test_goals_ctx(test);
 	if (!ctx)
 		kunit_skip(test, "cannot start a context");
 	cmd = damon_sysfs_test_cmd(test, "commit_schemes_quota_goals");
 	mutex_lock(&damon_sysfs_lock);
-	err = cmd->prepare(&cdir, &req);
+	err = cmd->prepare(&f->cdir, &req);
 	mutex_unlock(&damon_sysfs_lock);
 	if (!err) {
 		err = damon_request(ctx, &req);
