@@ -11,7 +11,7 @@ all: help
 
 help:
 	@echo 'make run          boot the patched kernel and run the DAMON demo'
-	@echo 'make check        lint + kunit + selftests + selftests DEBUG=1 (CI)'
+	@echo 'make check        lint + selftests + compat + kunit and selftests DEBUG=1 (CI)'
 	@echo 'make tree         (re)create .build/linux: 6.12 minus stock DAMON, plus ours'
 	@echo 'make kernel       build the test-VM kernel (.build/vm; DEBUG=1: .build/vm-debug)'
 	@echo 'make kunit        KUnit suites on UML'

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: lint, KUnit, kselftests on the VM kernel, damo, kselftests on
-# the debug VM kernel, and the patch series. Runs every step even when one
-# fails, then prints one line "N passed, M failed[, K skipped]" (N: KUnit
+# make check: lint, kselftests on the VM kernel, damo, then KUnit and
+# kselftests on the debug VM kernel, and the patch series. Runs every step
+# even when one fails, then prints one line "N passed, M failed[, K skipped]" (N: KUnit
 # cases and kselftests that passed) and exits non-zero if anything failed.
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
@@ -50,10 +50,11 @@ sum() { # FILE -> "P F S", failing the step when it failed without counts
 step tree "$TOP/dev/tree.sh"
 step kernel "$TOP/dev/kernel.sh"
 step lint "$TOP/dev/lint.sh"
-step kunit "$TOP/dev/kunit.sh"
 step selftests "$TOP/dev/selftests.sh"
 step compat "$TOP/dev/compat.sh"
 step kernel-debug env DEBUG=1 "$TOP/dev/kernel.sh"
+# The KUnit suites are built into the debug kernel: no UML build, and KASAN.
+step kunit env KUNIT_VM=1 "$TOP/dev/kunit.sh"
 # The debug kernel runs every kselftest but the slow ones that only measure
 # an effect whose code the others also run (the list says why).
 step selftests-debug env DEBUG=1 \

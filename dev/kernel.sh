@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the test-VM kernel: tinyconfig + dev/configs/vm.config (+ debug.config
-# with DEBUG=1) into .build/vm (.build/vm-debug).
+# and the KUnit suites with DEBUG=1) into .build/vm (.build/vm-debug).
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs "${BUILD_PKGS[@]}"
 frags=("$TOP/dev/configs/vm.config")
 out=$BUILD/vm
 if [ "${DEBUG:-0}" = 1 ]; then
-	frags+=("$TOP/dev/configs/debug.config")
+	frags+=("$TOP/dev/configs/debug.config"
+		"$LINUX/mm/damon/tests/.kunitconfig"
+		"$TOP/dev/configs/debug-kunit.config")
 	out=$BUILD/vm-debug
 fi
 # What the kselftests say they need, as long as they exist.

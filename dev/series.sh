@@ -57,10 +57,10 @@ summary() { [ -s "$LOGS/$1.summary" ] && read -r p f s <"$LOGS/$1.summary" &&
 	mm/damon/Kconfig and mm/damon/Makefile grow with each patch, so that
 	each one builds.
 
-	Testing (x86_64 VM kernel under QEMU, and UML for KUnit):
+	Testing (x86_64 VM kernel under QEMU):
 	- every patch builds mm/damon/ and samples/damon/ with W=1 and passes
 	  checkpatch.pl --strict; the whole kernel builds at the last one;
-	- KUnit: $(summary kunit);
+	- KUnit, $(cat "$LOGS/kunit.where" 2>/dev/null || echo "on UML"): $(summary kunit);
 	- kselftests (tools/testing/selftests/damon): $(summary selftests);
 	- kselftests on a KASAN, lockdep and kmemleak kernel: $(summary selftests-debug);
 	- damo 3.3.0 driving the kernel, and damo's own tests: $(summary compat).
