@@ -24,6 +24,7 @@
  */
 
 #include <linux/err.h>
+#include <linux/kernfs.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -643,6 +644,31 @@ static ssize_t damon_sysfs_state_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%s\n", on ? "on" : "off");
 }
 
+/*
+ * sysfs_break_active_protection(), for a directory that may be being
+ * removed.  sysfs_remove_dir() clears @kobj->sd before it waits for the
+ * active references of the files, so a writer that got in just before
+ * finds it NULL: the directory is going, and the write fails with -ENOENT.
+ * Until this writer gives up its active reference, that wait keeps the
+ * kernfs nodes, and the directory's reference keeps @kobj.
+ */
+static struct kernfs_node *
+damon_sysfs_break_active_protection(struct kobject *kobj,
+				    const struct attribute *attr)
+{
+	struct kernfs_node *dir = READ_ONCE(kobj->sd), *kn;
+
+	if (!dir)
+		return NULL;
+	kobject_get(kobj);
+	kn = kernfs_find_and_get(dir, attr->name);
+	if (kn)
+		kernfs_break_active_protection(kn);
+	else
+		kobject_put(kobj);
+	return kn;
+}
+
 static ssize_t damon_sysfs_state_store(struct kobject *kobj,
 				       struct kobj_attribute *attr,
 				       const char *buf, size_t count)
@@ -658,7 +684,7 @@ static ssize_t damon_sysfs_state_store(struct kobject *kobj,
 	 * copy its results.  Let a removal of the directory go on meanwhile:
 	 * the reference taken here keeps @kobj itself.
 	 */
-	kn = sysfs_break_active_protection(kobj, &attr->attr);
+	kn = damon_sysfs_break_active_protection(kobj, &attr->attr);
 	if (!kn)
 		return -ENOENT;
 	err = damon_sysfs_run_cmd(to_kdamond(kobj), cmd);
