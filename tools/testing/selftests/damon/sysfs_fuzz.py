@@ -202,12 +202,15 @@ class Shared:
     def syscall(self, w):
         """(number, start, waits, description) of worker @w's syscall.
 
-        The worker writes the number first and the start last.  Reading
-        them in the other order, with the number read again at the end,
-        tells a consistent view from one that mixes a syscall that just
-        ended with the next one: None then, and the caller looks again
-        later.  Without this, the start of a long syscall could be taken
-        for that of the next one, which then looked stuck at once.
+        The worker clears the start, writes the number, and writes the
+        start last.  Reading them in the other order, with the number read
+        again at the end, tells a consistent view from one that mixes a
+        syscall that just ended with the next one: None then, and the
+        caller looks again later.  Without this, the start of a long
+        syscall could be taken for that of the next one, which then looked
+        stuck at once.  This relies on the stores of one process reaching
+        the shared page in program order, as they do on x86, and on
+        aligned 8-byte fields being copied whole.
         """
         seq = self.get(w, F_SEQ)
         start = self.get(w, F_START, 'd')
@@ -263,8 +266,11 @@ class Worker:
 
     def syscall(self, desc, waiting, fn, *args):
         """Run @fn(*args) as one tracked syscall; return its errno or 0."""
-        # The number first: see Shared.syscall() for why.
+        # No start, then the number: see Shared.syscall() for why.  The
+        # start is cleared here too because a signal handled at the top of
+        # the "finally" below skips the clearing there.
         self.seq += 1
+        self.sh.put(self.idx, F_START, 0.0, 'd')
         self.sh.put(self.idx, F_SEQ, self.seq)
         self.sh.set_desc(self.idx, desc)
         self.sh.put(self.idx, F_WAIT, 1 if waiting else 0)
