@@ -872,18 +872,32 @@ static void damon_sysfs_test_readd_held(struct kunit *test)
 
 	mutex_lock(&damon_sysfs_lock);
 	err = damon_sysfs_dir_add(kobj, parent, "schemes");
-	KUNIT_EXPECT_EQ(test, err, 0);
-	if (!err) {
-		KUNIT_EXPECT_EQ(test, damon_sysfs_array_reserve(arr, 1), 0);
+	if (err) {
+		/* @kobj went; @old still has both its references. */
+		mutex_unlock(&damon_sysfs_lock);
+		kobject_put(old);
+		kobject_put(old);
+		kobject_put(new);
+		kobject_put(parent);
+		KUNIT_FAIL(test, "cannot add a directory: %d", err);
+		return;
+	}
+	err = damon_sysfs_array_reserve(arr, 1);
+	if (!err)
 		KUNIT_EXPECT_EQ(test, damon_sysfs_array_push(arr, old), 0);
-		/* As writing 1 into nr_schemes does. */
-		KUNIT_EXPECT_EQ(test, damon_sysfs_array_reserve(arr, 1), 0);
+	else
+		kobject_put(old);
+	/* As writing 1 into nr_schemes does. */
+	if (!err)
+		err = damon_sysfs_array_reserve(arr, 1);
+	if (!err) {
 		KUNIT_EXPECT_EQ(test, damon_sysfs_array_push(arr, new), 0);
 		KUNIT_EXPECT_EQ(test, arr->nr, 1);
-		damon_sysfs_dir_del(kobj);
 	} else {
 		kobject_put(new);
 	}
+	KUNIT_EXPECT_EQ(test, err, 0);
+	damon_sysfs_dir_del(kobj);
 	mutex_unlock(&damon_sysfs_lock);
 	kobject_put(old);
 	kobject_put(parent);
