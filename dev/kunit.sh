@@ -21,6 +21,7 @@ if [ "${KUNIT_VM:-0}" = 1 ]; then
 	grep -qx 'CONFIG_DAMON_KUNIT_TEST=y' "$BUILD/vm-debug/.config" 2>/dev/null ||
 		die "no KUnit suites in $BUILD/vm-debug: run 'make kernel DEBUG=1'"
 	msg "KUnit suites in the debug kernel, in the VM (log: $log)"
+	rm -f "$LOGS/kunit.vm.log"
 	DEBUG=1 VM_LOG=$LOGS/kunit.vm.log \
 		VM_APPEND="kunit.enable=1 kunit.filter_glob=damon*" \
 		"$TOP/dev/vm.sh" true

@@ -32,8 +32,12 @@ ntests=$(cd "$share/kselftest" && ./run_kselftest.sh -l | grep -c '^damon:' || t
 # see dev/selftests-debug.skip).
 sel=(-c damon)
 if [ -z "${SELFTESTS:-}" ] && [ -n "${SELFTESTS_SKIP:-}" ]; then
-	SELFTESTS=$(cd "$share/kselftest" && ./run_kselftest.sh -l |
-		sed -n 's/^damon://p' | grep -vxF -f <(tr ' ' '\n' <<<"$SELFTESTS_SKIP"))
+	all=$(cd "$share/kselftest" && ./run_kselftest.sh -l | sed -n 's/^damon://p')
+	for t in $SELFTESTS_SKIP; do
+		grep -qxF "$t" <<<"$all" || die "SELFTESTS_SKIP: no kselftest $t"
+	done
+	SELFTESTS=$(grep -vxF -f <(tr ' ' '\n' <<<"$SELFTESTS_SKIP") <<<"$all" || true)
+	[ -n "$SELFTESTS" ] || die "SELFTESTS_SKIP leaves no kselftest to run"
 	msg "not run here: $SELFTESTS_SKIP"
 fi
 if [ -n "${SELFTESTS:-}" ]; then
