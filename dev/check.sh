@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: lint, kselftests on the VM kernel, damo, then KUnit and
 # kselftests on the debug VM kernel, and the patch series. Runs every step
-# even when one fails, then prints one line "N passed, M failed[, K skipped]" (N: KUnit
-# cases and kselftests that passed) and exits non-zero if anything failed.
+# even when one fails, then prints one line "N passed, M failed[, K
+# skipped]" (N: KUnit cases and kselftests that passed) and exits non-zero
+# if anything failed.
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
