@@ -386,27 +386,19 @@ static void damos_free_commit(struct damos_commit_scheme *cs, unsigned int nr)
 	kfree(cs);
 }
 
+/*
+ * Copy the filters and goals of @src to @dst whole: neither has state of its
+ * own beyond its parameters (a goal's PSI baseline goes with it), so each
+ * copy is one kmemdup() that cannot miss a field added later.
+ */
 static int damos_copy_filters(struct list_head *dst, struct damos *src)
 {
 	struct damos_filter *f, *n;
 
 	damos_for_each_filter(f, src) {
-		n = damos_new_filter(f->type, f->matching);
+		n = kmemdup(f, sizeof(*f), GFP_KERNEL);
 		if (!n)
 			return -ENOMEM;
-		switch (f->type) {
-		case DAMOS_FILTER_TYPE_MEMCG:
-			n->memcg_id = f->memcg_id;
-			break;
-		case DAMOS_FILTER_TYPE_ADDR:
-			n->addr_range = f->addr_range;
-			break;
-		case DAMOS_FILTER_TYPE_TARGET:
-			n->target_idx = f->target_idx;
-			break;
-		default:
-			break;
-		}
 		list_add_tail(&n->list, dst);
 	}
 	return 0;
@@ -417,11 +409,9 @@ static int damos_copy_goals(struct list_head *dst, struct damos *src)
 	struct damos_quota_goal *g, *n;
 
 	damos_for_each_quota_goal(g, &src->quota) {
-		n = damos_new_quota_goal(g->metric, g->target_value);
+		n = kmemdup(g, sizeof(*g), GFP_KERNEL);
 		if (!n)
 			return -ENOMEM;
-		n->current_value = g->current_value;
-		n->last_psi_total = g->last_psi_total;
 		list_add_tail(&n->list, dst);
 	}
 	return 0;
