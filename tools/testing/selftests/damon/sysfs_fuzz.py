@@ -54,6 +54,8 @@ Options (and environment variables, which the options override):
   --secs S     (DAMON_FUZZ_SECS)     default: 90; 0 for no limit
   --workers N  (DAMON_FUZZ_WORKERS)  default: 4
   --limit S    (DAMON_FUZZ_LIMIT)    stuck limit, default: 10
+  --progress S (DAMON_FUZZ_PROGRESS) print the operation count every S
+                                     seconds, default: 60; 0 for never
   --tame       (DAMON_FUZZ_TAME=1)   no interval or min_nr_regions above
                                      one second or 1000, to look for other
                                      bugs while those of long waits remain
@@ -858,6 +860,8 @@ class Monitor:
         """Until every worker ended, or gave up on the stuck ones."""
         alive = set(self.pids)
         give_up = None
+        start = time.monotonic()
+        next_progress = start + self.args.progress
         while alive:
             for pid in list(alive):
                 if os.waitpid(pid, os.WNOHANG)[0]:
@@ -870,9 +874,14 @@ class Monitor:
                 give_up = now + 2 * self.args.limit + 10
             if give_up is not None and now > give_up:
                 break
-            if sum(self.sh.get(w, F_OPS) for w in range(self.sh.nr)) >= \
-                    self.args.ops:
+            ops = sum(self.sh.get(w, F_OPS) for w in range(self.sh.nr))
+            if ops >= self.args.ops:
                 self.sh.stop()
+            if self.args.progress > 0 and now >= next_progress:
+                # A long run must not look like a hung guest.
+                print(f'# progress: {ops} operations in {now - start:.0f}s',
+                      flush=True)
+                next_progress = now + self.args.progress
             time.sleep(0.2)
         return alive
 
@@ -1001,6 +1010,8 @@ def parse_args():
                    default=env_default('DAMON_FUZZ_WORKERS', 4))
     p.add_argument('--limit', type=float,
                    default=env_default('DAMON_FUZZ_LIMIT', 10, float))
+    p.add_argument('--progress', type=float,
+                   default=env_default('DAMON_FUZZ_PROGRESS', 60, float))
     p.add_argument('--tame', action='store_true',
                    default=env_default('DAMON_FUZZ_TAME', 0) == 1)
     args = p.parse_args()
