@@ -289,13 +289,23 @@ static bool damon_pa_filter_out(struct damos *s, struct folio *folio)
 
 /*
  * Where the actions of a pass over a region stand: the folios isolated for
- * reclaim or migration, and the bytes the action was applied to.
+ * reclaim or migration and the pages they hold, and the bytes the action
+ * was applied to.
  */
 struct damon_pa_apply {
 	struct damos *s;
 	struct list_head folios;
+	unsigned long nr_pages;
 	unsigned long applied;
 };
+
+/*
+ * Pages a pass isolates before it reclaims or migrates them.  A region can
+ * span all of the memory: isolating all of it first would take it off the
+ * LRU lists, where the reclaim of every other task looks for memory, and
+ * keep a stopping kdamond busy for as long as the whole region takes.
+ */
+#define DAMON_PA_BATCH_PAGES	512
 
 /* Isolate @folio from its LRU list into @a->folios. */
 static bool damon_pa_isolate(struct damon_pa_apply *a, struct folio *folio)
@@ -303,6 +313,7 @@ static bool damon_pa_isolate(struct damon_pa_apply *a, struct folio *folio)
 	if (!folio_isolate_lru(folio))
 		return false;
 	list_add_tail(&folio->lru, &a->folios);
+	a->nr_pages += folio_nr_pages(folio);
 	return true;
 }
 
@@ -365,6 +376,24 @@ static unsigned long damon_pa_migrate(struct list_head *folios, int nid)
 	return (unsigned long)nr_succeeded * PAGE_SIZE;
 }
 
+/* Reclaim or migrate the folios isolated so far, as the action says. */
+static void damon_pa_flush(struct damon_pa_apply *a)
+{
+	switch (a->s->action) {
+	case DAMOS_PAGEOUT:
+		if (!list_empty(&a->folios))
+			a->applied += reclaim_pages(&a->folios) * PAGE_SIZE;
+		break;
+	case DAMOS_MIGRATE_HOT:
+	case DAMOS_MIGRATE_COLD:
+		a->applied += damon_pa_migrate(&a->folios, a->s->target_nid);
+		break;
+	default:
+		break;
+	}
+	a->nr_pages = 0;
+}
+
 static bool damon_pa_valid_nid(int nid)
 {
 	return nid >= 0 && nid < MAX_NUMNODES && node_online(nid);
@@ -402,7 +431,7 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 		return damon_sz_region(r);
 
 	while (addr < r->ar.end) {
-		/* What was isolated so far is still handled below. */
+		/* What is isolated still gets flushed below. */
 		if (damon_pa_yield_or_stop())
 			break;
 		folio = damon_get_folio(PHYS_PFN(addr));
@@ -417,20 +446,10 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 			a.applied += min(end, r->ar.end) - max(start, addr);
 		folio_put(folio);
 		addr = end;
+		if (a.nr_pages >= DAMON_PA_BATCH_PAGES)
+			damon_pa_flush(&a);
 	}
-
-	switch (s->action) {
-	case DAMOS_PAGEOUT:
-		if (!list_empty(&a.folios))
-			a.applied = reclaim_pages(&a.folios) * PAGE_SIZE;
-		break;
-	case DAMOS_MIGRATE_HOT:
-	case DAMOS_MIGRATE_COLD:
-		a.applied = damon_pa_migrate(&a.folios, s->target_nid);
-		break;
-	default:
-		break;
-	}
+	damon_pa_flush(&a);
 	return a.applied;
 }
 
