@@ -807,6 +807,33 @@ def kdamond_config(desc):
     return ' [its files now: ' + ' '.join(out) + ']'
 
 
+def kernel_stack(pid):
+    """The functions of the kernel stack of @pid, innermost first."""
+    try:
+        with open(f'/proc/{pid}/stack', encoding='ascii') as f:
+            frames = [line.split()[1].split('+')[0] for line in f
+                      if len(line.split()) > 1]
+    except OSError:
+        return '?'
+    return ' < '.join(frames[:6]) or 'none'
+
+
+def system_view(pid):
+    """Where worker @pid waits, what the kdamonds do and how loaded the
+    guest is: tells a wait in DAMON from a guest that stalls as a whole."""
+    out = [f'stack: {kernel_stack(pid)}']
+    for kpid, comm in sorted(ds.kdamond_threads().items()):
+        out.append(f'{comm}: {kernel_stack(kpid)}')
+    try:
+        out.append('load ' + ' '.join(ds.read('/proc/loadavg').split()[:3]))
+        out.append('memory pressure ' + ', '.join(
+            ' '.join(line.split()[:2]) for line in
+            ds.read('/proc/pressure/memory').splitlines()))
+    except OSError:
+        pass
+    return ' {' + '; '.join(out) + '}'
+
+
 class Monitor:
     """Watches the syscalls of the workers; finds the stuck ones."""
 
@@ -818,6 +845,7 @@ class Monitor:
         self.stuck = {}         # (worker, seq) -> description
         self.waits = []         # interrupted waits: description
         self.slow = {}          # (worker, seq) -> description
+        self.t0 = time.monotonic()
 
     def scan(self):
         now = time.monotonic()
@@ -841,8 +869,10 @@ class Monitor:
                 continue
             if key not in self.signaled:
                 self.slow[key] = (f'worker {w}: {desc}: over '
-                                  f'{self.args.limit:.0f}s'
-                                  + kdamond_config(desc))
+                                  f'{self.args.limit:.0f}s at '
+                                  f'{now - self.t0:.0f}s'
+                                  + kdamond_config(desc)
+                                  + system_view(self.pids[w]))
                 self.signaled[key] = now
                 if not waits:
                     self.stuck[key] = self.slow[key] + \
