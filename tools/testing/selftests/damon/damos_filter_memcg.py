@@ -65,12 +65,19 @@ def main(t):
          f'memcg_path write {ds.errname(werr)}, on {ds.errname(err)}, '
          f'state {ds.state()}')
 
+    t0 = time.monotonic()
     inside = dm.Buffers(BUF_MIB, 1, cg.path)
+    t1 = time.monotonic()
     outside = dm.Buffers(BUF_MIB, 1)
+    t2 = time.monotonic()
     in0 = dm.rss(inside.pid, 'RssAnon')
     out0 = dm.rss(outside.pid, 'RssAnon')
     dm.set_schemes([scheme(False, cg.memcg_path)])
+    t3 = time.monotonic()
     err = ds.start()
+    t.diag(f'workload in the cgroup started in {t1 - t0:.1f}s, the other '
+           f'in {t2 - t1:.1f}s; schemes written in {t3 - t2:.1f}s, "on" '
+           f'took {time.monotonic() - t3:.1f}s')
     t.ok(err == 0 and ds.state() == 'on', 'paddr pageout scheme with a memcg '
          'filter starts', ds.errname(err))
     pid = ds.kdamond_pid()
