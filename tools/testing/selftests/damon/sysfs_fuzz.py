@@ -890,8 +890,7 @@ class Monitor:
         """Until every worker ended, or gave up on the stuck ones."""
         alive = set(self.pids)
         give_up = None
-        start = time.monotonic()
-        next_progress = start + self.args.progress
+        next_progress = self.t0 + self.args.progress
         while alive:
             for pid in list(alive):
                 if os.waitpid(pid, os.WNOHANG)[0]:
@@ -909,7 +908,7 @@ class Monitor:
                 self.sh.stop()
             if self.args.progress > 0 and now >= next_progress:
                 # A long run must not look like a hung guest.
-                print(f'# progress: {ops} operations in {now - start:.0f}s',
+                print(f'# progress: {ops} operations in {now - self.t0:.0f}s',
                       flush=True)
                 next_progress = now + self.args.progress
             time.sleep(0.2)
