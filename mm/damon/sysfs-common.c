@@ -285,8 +285,9 @@ static int damon_sysfs_subdir_add(struct kobject *kobj,
  * @parent:	The parent directory.
  * @name:	The name of the directory.
  *
- * Creates the files and the fixed subdirectories the kind describes.  The
- * directory is consumed: on failure, everything is undone and freed.
+ * Creates the files, the binary files and the fixed subdirectories the kind
+ * describes.  The directory is consumed: on failure, everything is undone and
+ * freed.
  *
  * Context: Process context, with &damon_sysfs_lock held.  May sleep.
  * Return: 0 on success, -ENOMEM when out of memory, or the error of the
@@ -296,6 +297,7 @@ int damon_sysfs_dir_add(struct kobject *kobj, struct kobject *parent,
 			const char *name)
 {
 	const struct damon_sysfs_kind *kind = damon_sysfs_kind_of(kobj);
+	const struct bin_attribute *const *bin;
 	const struct damon_sysfs_subdir *sub;
 	struct damon_sysfs_file *file;
 	int err;
@@ -306,6 +308,11 @@ int damon_sysfs_dir_add(struct kobject *kobj, struct kobject *parent,
 		goto put;
 	for (file = kind->files; file && file->kattr.attr.name; file++) {
 		err = sysfs_create_file(kobj, &file->kattr.attr);
+		if (err)
+			goto put;
+	}
+	for (bin = kind->bin_files; bin && *bin; bin++) {
+		err = sysfs_create_bin_file(kobj, *bin);
 		if (err)
 			goto put;
 	}

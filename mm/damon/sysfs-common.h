@@ -28,6 +28,7 @@
 #include <linux/kobject.h>
 #include <linux/mutex.h>
 #include <linux/stddef.h>
+#include <linux/sysfs.h>
 
 /*
  * Serialises state changes and the creation and removal of directories.
@@ -216,6 +217,8 @@ struct damon_sysfs_subdir {
  * @proto:	Initial values of a new directory, with a zeroed kobject, or
  *		NULL to start from zeroes.
  * @files:	Its files, or NULL for none.
+ * @bin_files:	Its binary files, whose contents may exceed a page and are
+ *		read at an offset, ended by NULL, or NULL for none.
  * @subdirs:	Its fixed subdirectories, or NULL for none.  They are
  *		created in this order and removed in the reverse one.
  * @item:	For a numbered directory, the kind of its children; the
@@ -239,6 +242,7 @@ struct damon_sysfs_kind {
 	size_t size;
 	const void *proto;
 	struct damon_sysfs_file *files;
+	const struct bin_attribute *const *bin_files;
 	const struct damon_sysfs_subdir *subdirs;
 	const struct damon_sysfs_kind *item;
 	int max_items;
