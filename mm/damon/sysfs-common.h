@@ -568,15 +568,34 @@ struct damon_sysfs_tried_region {
 	struct list_head list;
 };
 
+/*
+ * Longest line of tried_regions/table: four unsigned longs of up to 20
+ * digits, each followed by a space or, the last one, a newline.
+ */
+#define DAMON_SYSFS_TRIED_LINE_MAX	(4 * 21)
+
+/*
+ * Longest first line of tried_regions/table, "# generation G regions N": G
+ * has up to 20 digits, N up to 10.
+ */
+#define DAMON_SYSFS_TRIED_HEADER_MAX	64
+
 /**
  * struct damon_sysfs_tried_regions - The tried_regions/ directory.
  * @arr:		The numbered directory, of
  *			&struct damon_sysfs_tried_region.
  * @total_bytes:	Value of "total_bytes".
+ * @table:		Contents of "table": a header line, then one line per
+ *			numbered directory, in order; NULL when there is no
+ *			directory.  Protected by
+ *			damon_sysfs_tried_table_lock of sysfs-schemes.c.
+ * @table_len:		Length of @table.  Protected likewise.
  */
 struct damon_sysfs_tried_regions {
 	struct damon_sysfs_array arr;
 	unsigned long total_bytes;
+	char *table;
+	size_t table_len;
 };
 
 /**
@@ -618,6 +637,11 @@ int damon_sysfs_run_cmd(struct damon_sysfs_kdamond *kdamond,
 			const struct damon_sysfs_cmd *cmd);
 struct damon_ctx *damon_sysfs_ctx_from_dir(struct damon_sysfs_context *dir);
 struct damos *damon_sysfs_scheme_from_dir(struct damon_sysfs_scheme *dir);
+size_t damon_sysfs_tried_table_fill(struct damon_sysfs_array *arr, u64 gen,
+				    char *buf, size_t size);
+ssize_t damon_sysfs_tried_table_read(struct file *file, struct kobject *kobj,
+				     struct bin_attribute *attr, char *buf,
+				     loff_t off, size_t count);
 #endif
 
 #endif	/* _MM_DAMON_SYSFS_COMMON_H */

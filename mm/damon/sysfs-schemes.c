@@ -10,9 +10,10 @@
  *   - the scheme commands	of a kdamond's "state" file
  *
  * As in sysfs.c, the directories only hold what the user wrote, plus the
- * values the scheme commands copy from the running context.  Only
- * "memcg_path" has handlers of its own: its string may be freed by a store,
- * so its readers take damon_sysfs_memcg_path_lock.
+ * values the scheme commands copy from the running context.  Only two files
+ * have handlers of their own, each with a mutex that its readers take:
+ * "memcg_path", whose string may be freed by a store, and tried_regions/
+ * "table", which update_schemes_tried_regions replaces.
  */
 
 #include <linux/cgroup.h>
@@ -22,6 +23,7 @@
 #include <linux/minmax.h>
 #include <linux/numa.h>
 #include <linux/slab.h>
+#include <linux/sprintf.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -264,11 +266,75 @@ static struct damon_sysfs_file damon_sysfs_tried_regions_files[] = {
 	{ }
 };
 
+/*
+ * Protects &damon_sysfs_tried_regions.table.  Like
+ * damon_sysfs_memcg_path_lock, it is never held while a directory is
+ * removed, so that "table" readers may wait for it; it nests inside
+ * &damon_sysfs_lock.
+ */
+static DEFINE_MUTEX(damon_sysfs_tried_table_lock);
+
+static struct damon_sysfs_tried_regions *
+to_tried_regions(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_tried_regions, arr.kobj);
+}
+
+/**
+ * damon_sysfs_tried_table_read() - Read handler of tried_regions/table.
+ * @file:	The open file.
+ * @kobj:	The kobject of the tried_regions/ directory.
+ * @attr:	The attribute of "table".
+ * @buf:	Where to copy the text.
+ * @off:	Offset in the table to read from.
+ * @count:	Most bytes to copy; sysfs asks for at most a page at a time.
+ *
+ * Each call copies from the table as it is at that moment: a reader that
+ * needs more than one call sees one snapshot unless the table is replaced
+ * between its calls.  Such a reader can tell by reading the header line
+ * again after its last call: each table has a generation of its own.
+ *
+ * Context: Process context.  Takes and releases a mutex.
+ * Return: The number of bytes copied, 0 at or past the end.
+ */
+VISIBLE_IF_KUNIT ssize_t
+damon_sysfs_tried_table_read(struct file *file, struct kobject *kobj,
+			     struct bin_attribute *attr, char *buf, loff_t off,
+			     size_t count)
+{
+	struct damon_sysfs_tried_regions *trdir = to_tried_regions(kobj);
+
+	guard(mutex)(&damon_sysfs_tried_table_lock);
+	if (off < 0 || off >= (loff_t)trdir->table_len)
+		return 0;
+	count = min_t(size_t, count, trdir->table_len - off);
+	memcpy(buf, trdir->table + off, count);
+	return count;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_tried_table_read);
+
+static struct bin_attribute damon_sysfs_tried_table_attr = {
+	.attr = { .name = "table", .mode = 0400 },
+	.read = damon_sysfs_tried_table_read,
+};
+
+static const struct bin_attribute *const damon_sysfs_tried_regions_bins[] = {
+	&damon_sysfs_tried_table_attr,
+	NULL
+};
+
+static void damon_sysfs_tried_regions_release(struct kobject *kobj)
+{
+	kvfree(to_tried_regions(kobj)->table);
+}
+
 /* Numbered, but filled by the scheme commands: it has no "nr_*" file. */
 static const struct damon_sysfs_kind damon_sysfs_tried_regions_kind =
 	DAMON_SYSFS_KIND_AT(struct damon_sysfs_tried_regions, arr.kobj,
 			    .files = damon_sysfs_tried_regions_files,
-			    .item = &damon_sysfs_tried_region_kind);
+			    .bin_files = damon_sysfs_tried_regions_bins,
+			    .item = &damon_sysfs_tried_region_kind,
+			    .release = damon_sysfs_tried_regions_release);
 
 /* A new scheme only counts, and migrates nowhere. */
 static const struct damon_sysfs_scheme damon_sysfs_scheme_proto = {
@@ -903,6 +969,112 @@ static int damon_sysfs_tried_bytes_prepare(struct damon_sysfs_context *dir,
 	return damon_sysfs_tried_prepare(dir, req, false);
 }
 
+/**
+ * damon_sysfs_tried_table_fill() - Write the lines of tried_regions/table.
+ * @arr:	The tried_regions/ directory, of
+ *		&struct damon_sysfs_tried_region.
+ * @gen:	Generation of the table, for its header.
+ * @buf:	Where to write the lines.
+ * @size:	Size of @buf: DAMON_SYSFS_TRIED_HEADER_MAX bytes, plus
+ *		DAMON_SYSFS_TRIED_LINE_MAX bytes per child of @arr, plus one
+ *		for the terminating NUL.
+ *
+ * Writes the header, "# generation @gen regions N" where N is the number of
+ * children of @arr, then one line, "start end nr_accesses age" in decimal
+ * as the files of the child show them, per child of @arr, in order.  With
+ * no child, writes nothing.
+ *
+ * Context: Any context, with the children of @arr kept from changing:
+ * &damon_sysfs_lock held.
+ * Return: The length of the text, without the NUL.
+ */
+VISIBLE_IF_KUNIT size_t
+damon_sysfs_tried_table_fill(struct damon_sysfs_array *arr, u64 gen,
+			     char *buf, size_t size)
+{
+	struct damon_sysfs_tried_region *r;
+	size_t len;
+	int i;
+
+	if (!arr->nr)
+		return 0;
+	len = scnprintf(buf, size, "# generation %llu regions %d\n", gen,
+			arr->nr);
+	for (i = 0; i < arr->nr; i++) {
+		r = damon_sysfs_item(arr, i, struct damon_sysfs_tried_region);
+		len += scnprintf(buf + len, size - len, "%lu %lu %lu %lu\n",
+				 r->ar.start, r->ar.end, r->nr_accesses,
+				 r->age);
+	}
+	return len;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_sysfs_tried_table_fill);
+
+/* Make @table, of @len bytes, the contents of "table" of @trdir. */
+static void
+damon_sysfs_tried_table_set(struct damon_sysfs_tried_regions *trdir,
+			    char *table, size_t len)
+{
+	if (!len) {
+		kvfree(table);
+		table = NULL;
+	}
+	scoped_guard(mutex, &damon_sysfs_tried_table_lock) {
+		swap(trdir->table, table);
+		trdir->table_len = len;
+	}
+	kvfree(table);
+}
+
+/*
+ * Generation of the last tried_regions/table made, of any scheme: each new
+ * table gets the next one, so that a reader can tell that the table changed
+ * between two of its reads.  Protected by &damon_sysfs_lock.
+ */
+static u64 damon_sysfs_tried_table_gen;
+
+/*
+ * Replace the numbered directories of @trdir by the regions of @tried, which
+ * leave @tried, and "table" by their lines.  The room for the table is
+ * taken first, and the table is written from the directories that were
+ * made, so that both show the same regions whatever fails: on failure,
+ * both may show fewer regions than were tried, or none.
+ */
+static int
+damon_sysfs_tried_publish_one(struct damon_sysfs_tried_regions *trdir,
+			      struct damon_sysfs_tried *tried)
+{
+	struct damon_sysfs_tried_region *r, *next;
+	size_t size = 0, len = 0;
+	char *table = NULL;
+	int err = 0;
+
+	if (tried->nr) {
+		size = DAMON_SYSFS_TRIED_HEADER_MAX +
+			(size_t)tried->nr * DAMON_SYSFS_TRIED_LINE_MAX + 1;
+		table = kvmalloc(size, GFP_KERNEL);
+		if (!table)
+			err = -ENOMEM;
+	}
+	if (err)
+		damon_sysfs_array_clear(&trdir->arr);
+	else
+		err = damon_sysfs_array_reserve(&trdir->arr, tried->nr);
+	list_for_each_entry_safe(r, next, &tried->regions, list) {
+		list_del(&r->list);
+		if (err)
+			kobject_put(&r->kobj);
+		else
+			err = damon_sysfs_array_push(&trdir->arr, &r->kobj);
+	}
+	if (table)
+		len = damon_sysfs_tried_table_fill(&trdir->arr,
+						   ++damon_sysfs_tried_table_gen,
+						   table, size);
+	damon_sysfs_tried_table_set(trdir, table, len);
+	return err;
+}
+
 /*
  * Hand what the walk collected to the tried_regions/ directories.  The
  * regions handed over, or freed on failure, leave the walk.
@@ -911,11 +1083,10 @@ static int damon_sysfs_tried_publish(struct damon_sysfs_context *dir,
 				     struct damon_request *req)
 {
 	struct damon_sysfs_tried_walk *walk = req->arg;
-	struct damon_sysfs_tried_region *r, *next;
 	struct damon_sysfs_tried_regions *trdir;
 	struct damon_sysfs_scheme *sdir;
 	struct damon_sysfs_tried *tried;
-	int i, err = 0, ret = 0;
+	int i, err, ret = 0;
 
 	for (i = 0; i < walk->nr; i++) {
 		sdir = damon_sysfs_nth_scheme(dir->schemes, i);
@@ -926,15 +1097,7 @@ static int damon_sysfs_tried_publish(struct damon_sysfs_context *dir,
 		WRITE_ONCE(trdir->total_bytes, tried->total_bytes);
 		if (!walk->collect)
 			continue;
-		err = damon_sysfs_array_reserve(&trdir->arr, tried->nr);
-		list_for_each_entry_safe(r, next, &tried->regions, list) {
-			list_del(&r->list);
-			if (err)
-				kobject_put(&r->kobj);
-			else
-				err = damon_sysfs_array_push(&trdir->arr,
-							     &r->kobj);
-		}
+		err = damon_sysfs_tried_publish_one(trdir, tried);
 		if (!ret)
 			ret = err;
 	}
@@ -948,6 +1111,7 @@ static int damon_sysfs_clear_tried(struct damon_sysfs_context *dir)
 
 	for (i = 0; (sdir = damon_sysfs_nth_scheme(dir->schemes, i)); i++) {
 		damon_sysfs_array_clear(&sdir->tried_regions->arr);
+		damon_sysfs_tried_table_set(sdir->tried_regions, NULL, 0);
 		WRITE_ONCE(sdir->tried_regions->total_bytes, 0);
 	}
 	return 0;

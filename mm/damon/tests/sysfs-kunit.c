@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the DAMON sysfs interface's pure helpers: parsing of the
- * written keywords and numbers, the shared value-file handlers, and building
- * a &struct damon_ctx from the sysfs-side directory structures.
+ * written keywords and numbers, the shared value-file handlers, building
+ * a &struct damon_ctx from the sysfs-side directory structures, and the
+ * text of tried_regions/table.
  *
  * The fixtures are real directory structures whose kobjects are never
  * initialised: building a context only reads their values.
@@ -903,6 +904,94 @@ static void damon_sysfs_test_readd_held(struct kunit *test)
 	kobject_put(parent);
 }
 
+#define NR_TEST_TRIED	3
+
+/* Read at most seven bytes of "table" of @tried at @off into @buf. */
+static ssize_t damon_sysfs_test_read7(struct damon_sysfs_tried_regions *tried,
+				      char *buf, loff_t off)
+{
+	return damon_sysfs_tried_table_read(NULL, &tried->arr.kobj, NULL, buf,
+					    off, 7);
+}
+
+/*
+ * tried_regions/table has a header with its generation and one line per
+ * tried region, as its directories show it, and reads the same in one piece
+ * or in small ones.
+ */
+static void damon_sysfs_test_tried_table(struct kunit *test)
+{
+	struct damon_sysfs_tried_region regions[NR_TEST_TRIED] = {
+		{ .ar = { 4096, 8192 }, .nr_accesses = 0, .age = 7 },
+		{ .ar = { 8192, 20480 }, .nr_accesses = 20, .age = 0 },
+		{ .ar = { ULONG_MAX - 1, ULONG_MAX },
+		  .nr_accesses = ULONG_MAX, .age = ULONG_MAX },
+	};
+	struct kobject *items[NR_TEST_TRIED];
+	struct damon_sysfs_tried_regions tried = {
+		.arr = { .items = items, .nr = NR_TEST_TRIED },
+	};
+	size_t size = DAMON_SYSFS_TRIED_HEADER_MAX +
+		NR_TEST_TRIED * DAMON_SYSFS_TRIED_LINE_MAX + 1;
+	char huge_line[2 * DAMON_SYSFS_TRIED_LINE_MAX];
+	char huge_header[2 * DAMON_SYSFS_TRIED_HEADER_MAX];
+	char *table, *want, *got;
+	size_t len, pos;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < NR_TEST_TRIED; i++)
+		items[i] = &regions[i].kobj;
+	table = kunit_kzalloc(test, size, GFP_KERNEL);
+	got = kunit_kzalloc(test, size, GFP_KERNEL);
+	want = kunit_kzalloc(test, size, GFP_KERNEL);
+	if (!table || !got || !want)
+		kunit_skip(test, "out of memory");
+	snprintf(huge_line, sizeof(huge_line), "%lu %lu %lu %lu\n",
+		 ULONG_MAX - 1, ULONG_MAX, ULONG_MAX, ULONG_MAX);
+	/* The longest line fits in the room given per line. */
+	KUNIT_EXPECT_LE(test, strlen(huge_line),
+			(size_t)DAMON_SYSFS_TRIED_LINE_MAX);
+	snprintf(huge_header, sizeof(huge_header),
+		 "# generation %llu regions %d\n", U64_MAX, INT_MAX);
+	/* So does the longest header. */
+	KUNIT_EXPECT_LE(test, strlen(huge_header),
+			(size_t)DAMON_SYSFS_TRIED_HEADER_MAX);
+	snprintf(want, size,
+		 "# generation 42 regions 3\n4096 8192 0 7\n8192 20480 20 0\n%s",
+		 huge_line);
+
+	len = damon_sysfs_tried_table_fill(&tried.arr, 42, table, size);
+	KUNIT_EXPECT_EQ(test, len, strlen(want));
+	KUNIT_EXPECT_STREQ(test, table, want);
+
+	tried.table = table;
+	tried.table_len = len;
+	/* Seven bytes at a time, as a reader with a small buffer would. */
+	for (pos = 0; pos < size; pos += n) {
+		n = damon_sysfs_test_read7(&tried, got + pos, pos);
+		KUNIT_ASSERT_GE(test, n, 0);
+		if (!n)
+			break;
+		KUNIT_EXPECT_LE(test, n, 7);
+	}
+	KUNIT_EXPECT_EQ(test, pos, len);
+	KUNIT_EXPECT_STREQ(test, got, want);
+	/* Near the end, a read gets what is left; past it, nothing. */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_read7(&tried, got, len - 1), 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_read7(&tried, got, len), 0);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_read7(&tried, got, len + 1), 0);
+	/* An empty table reads as nothing. */
+	tried.table = NULL;
+	tried.table_len = 0;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_read7(&tried, got, 0), 0);
+
+	/* No directory, no line, not even the header. */
+	tried.arr.nr = 0;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tried_table_fill(&tried.arr, 43,
+							   table, size), 0);
+}
+
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_parse_cmd),
 	KUNIT_CASE(damon_sysfs_test_parse_ops),
@@ -920,6 +1009,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_cmds_not_running),
 	KUNIT_CASE(damon_sysfs_test_commit_goals),
 	KUNIT_CASE(damon_sysfs_test_readd_held),
+	KUNIT_CASE(damon_sysfs_test_tried_table),
 	{},
 };
 
