@@ -245,24 +245,32 @@ enum damos_filter_type {
 };
 
 /**
- * struct damos_filter - A rule that keeps memory out of a scheme's action.
+ * struct damos_filter - A rule that keeps memory out of a scheme's action,
+ * or lets it in.
  * @list:	Link in &damos.filters.
  * @type:	What the filter matches memory by.
- * @matching:	Which memory is kept out: the memory that matches if true, the
- *		memory that does not if false.
+ * @matching:	Which memory the filter decides for: the memory that matches
+ *		if true, the memory that does not if false.
+ * @allow:	What it decides: let the memory in if true, keep it out if
+ *		false.
  * @addr_range:	What &DAMOS_FILTER_TYPE_ADDR matches.
  * @target_idx:	What &DAMOS_FILTER_TYPE_TARGET matches: the position of the
  *		target in &damon_ctx.targets, from 0.
  * @memcg_id:	What &DAMOS_FILTER_TYPE_MEMCG matches: a memory cgroup id.
  *
- * A scheme's filters run in list order, and memory one filter keeps out is
- * not looked at by the next.  The core filters are checked before a region
- * counts in &damos_stat.nr_tried.
+ * The core filters run first, then the filters of the operations set, each
+ * group in list order.  The first filter that decides for some memory
+ * decides alone: the next ones do not look at it.  Memory that no filter
+ * decides for is kept out if the last filter to run lets memory in, and
+ * let in otherwise; with only reject filters (@allow false), as in 6.12,
+ * the filters only keep memory out.  The core filters are checked before a
+ * region counts in &damos_stat.nr_tried.
  */
 struct damos_filter {
 	struct list_head list;
 	enum damos_filter_type type;
 	bool matching;
+	bool allow;
 	union {
 		struct damon_addr_range addr_range;
 		int target_idx;
@@ -471,6 +479,12 @@ struct damos {
 	 * the requests above it, the next time it is applied.
 	 */
 	unsigned long walk_seq;
+	/*
+	 * Whether a core filter let the region being applied in: the filters
+	 * of the operations set then leave it alone.  Set by the kdamond
+	 * before it calls &damon_operations.apply_scheme.
+	 */
+	bool core_filters_allowed;
 };
 
 #define damon_for_each_scheme(s, ctx) \
@@ -525,7 +539,9 @@ enum damon_ops_id {
  *			the scheme's action should reach the region.
  * @apply_scheme:	Apply a scheme's action to a region, after the filters
  *			of &supported_filters, and return how many bytes it
- *			was applied to.
+ *			was applied to.  The filters are skipped when a core
+ *			filter let the region in (the private
+ *			core_filters_allowed of &struct damos).
  *
  * Any hook may be NULL.  Only the kdamond of the context calls them, in
  * process context, one at a time; they may sleep.  In the life of a kdamond:

@@ -168,11 +168,13 @@ EXPORT_SYMBOL_GPL(damon_destroy_scheme);
 /**
  * damos_new_filter() - Allocate a new scheme filter.
  * @type:	What the filter looks at.
- * @matching:	Whether the filter excludes the memory that matches @type
- *		(true) or the memory that does not (false).
+ * @matching:	Whether the filter decides for the memory that matches @type
+ *		(true) or for the memory that does not (false).
  *
- * The type-specific field (&damos_filter.memcg_id, &damos_filter.addr_range
- * or &damos_filter.target_idx) starts zeroed; the caller sets it.
+ * The filter keeps that memory out; the caller sets &damos_filter.allow to
+ * let it in instead.  The type-specific field (&damos_filter.memcg_id,
+ * &damos_filter.addr_range or &damos_filter.target_idx) starts zeroed; the
+ * caller sets it.
  *
  * Context: Process context; may sleep.
  * Return: The new filter, or NULL if @type is invalid or out of memory.
@@ -560,11 +562,12 @@ void damos_commit_apply(struct damon_ctx *dst, struct damos_commit_scheme *cs,
  * intervals, has passed; 0 means every aggregation).  For each region of
  * each target, in order:
  *
- * - The core filters (address and target) run in their list order.  An
- *   address filter whose range covers only part of a region first splits the
- *   region at the range boundaries, widened to &DAMON_MIN_REGION, so that
- *   only the part inside (or outside) the range is excluded.  The extra
- *   regions are merged back by the next merge step.
+ * - The core filters (address and target) run in their list order, and the
+ *   first that decides for the region decides (see &struct damos_filter).
+ *   An address filter whose range covers only part of a region first splits
+ *   the region at the range boundaries, widened to &DAMON_MIN_REGION, so
+ *   that the filter decides for the part inside (or outside) the range only.
+ *   The extra regions are merged back by the next merge step.
  * - The region must match the access pattern: size in bytes, nr_accesses of
  *   the interval that just ended, and age.
  * - If the quota binds, the region must have a score of at least the
@@ -638,12 +641,27 @@ static int damos_addr_filter_match(struct damon_target *t,
 	return r->ar.start >= fs && r->ar.end <= fe;
 }
 
+static bool damos_has_ops_filter(struct damos *s)
+{
+	struct damos_filter *f;
+
+	damos_for_each_filter(f, s)
+		if (!damos_core_filter(f->type))
+			return true;
+	return false;
+}
+
 /*
  * damos_core_filter_out() - Tell whether the core filters of @s exclude @r.
  * @t:		The target of @r.
  * @tidx:	Index of @t in its context.
  * @r:		The region.  May be split: it then keeps its left part.
  * @s:		The scheme.
+ *
+ * The first core filter that decides for @r decides; if it lets @r in, the
+ * ops filters are skipped (&damos.core_filters_allowed).  A region that no
+ * core filter decides for is left to the ops filters if there are any, and
+ * is otherwise kept out if the last core filter lets memory in.
  */
 VISIBLE_IF_KUNIT bool damos_core_filter_out(struct damon_target *t,
 					    unsigned int tidx,
@@ -651,8 +669,10 @@ VISIBLE_IF_KUNIT bool damos_core_filter_out(struct damon_target *t,
 					    struct damos *s)
 {
 	struct damos_filter *f;
+	bool last_allows = false;
 	int match;
 
+	s->core_filters_allowed = false;
 	damos_for_each_filter(f, s) {
 		switch (f->type) {
 		case DAMOS_FILTER_TYPE_TARGET:
@@ -668,22 +688,15 @@ VISIBLE_IF_KUNIT bool damos_core_filter_out(struct damon_target *t,
 		default:
 			continue;
 		}
-		if (match == f->matching)
-			return true;
+		if (match == f->matching) {
+			s->core_filters_allowed = f->allow;
+			return !f->allow;
+		}
+		last_allows = f->allow;
 	}
-	return false;
+	return last_allows && !damos_has_ops_filter(s);
 }
 EXPORT_SYMBOL_IF_KUNIT(damos_core_filter_out);
-
-static bool damos_has_ops_filter(struct damos *s)
-{
-	struct damos_filter *f;
-
-	damos_for_each_filter(f, s)
-		if (!damos_core_filter(f->type))
-			return true;
-	return false;
-}
 
 static unsigned int damos_region_score(struct damon_ctx *ctx,
 				       struct damon_target *t,

@@ -273,18 +273,27 @@ static bool damon_pa_has_folio_filter(struct damos *s)
 	return false;
 }
 
-/* Apply the ops filters of @s in order: true if one excludes @folio. */
+/*
+ * Apply the ops filters of @s in order, unless a core filter let the region
+ * in: the first that decides for @folio decides.  A folio no filter decides
+ * for is kept out if the last filter lets memory in.  True if @folio is kept
+ * out.
+ */
 static bool damon_pa_filter_out(struct damos *s, struct folio *folio)
 {
 	struct damos_filter *f;
+	bool last_allows = false;
 
+	if (s->core_filters_allowed)
+		return false;
 	damos_for_each_filter(f, s) {
 		if (!damon_pa_folio_filter(f))
 			continue;
 		if (damon_pa_filter_match(f, folio) == f->matching)
-			return true;
+			return !f->allow;
+		last_allows = f->allow;
 	}
-	return false;
+	return last_allows;
 }
 
 /*

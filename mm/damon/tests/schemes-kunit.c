@@ -26,6 +26,7 @@ static struct {
 	unsigned int nr_calls;
 	unsigned long starts[DAMOS_FAKE_MAX_CALLS];
 	unsigned long sizes[DAMOS_FAKE_MAX_CALLS];
+	bool core_allowed[DAMOS_FAKE_MAX_CALLS];
 	unsigned long sz_total;
 } damos_fake;
 
@@ -38,6 +39,8 @@ static unsigned long damos_fake_apply(struct damon_ctx *ctx,
 	if (damos_fake.nr_calls < DAMOS_FAKE_MAX_CALLS) {
 		damos_fake.starts[damos_fake.nr_calls] = r->ar.start;
 		damos_fake.sizes[damos_fake.nr_calls] = sz;
+		damos_fake.core_allowed[damos_fake.nr_calls] =
+			s->core_filters_allowed;
 	}
 	damos_fake.nr_calls++;
 	damos_fake.sz_total += sz;
@@ -282,6 +285,7 @@ static void damos_test_commit(struct kunit *test)
 	damos_test_filter(test, ds, DAMOS_FILTER_TYPE_ADDR, true);
 	f = damos_test_filter(test, ss, DAMOS_FILTER_TYPE_TARGET, false);
 	f->target_idx = 3;
+	f->allow = true;
 	g = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 42);
 	if (!g)
 		kunit_skip(test, "out of memory");
@@ -319,6 +323,7 @@ static void damos_test_commit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_TARGET);
 	KUNIT_EXPECT_EQ(test, f->target_idx, 3);
 	KUNIT_EXPECT_FALSE(test, f->matching);
+	KUNIT_EXPECT_TRUE(test, f->allow);
 	KUNIT_ASSERT_TRUE(test, list_is_singular(&ds->quota.goals));
 	g = list_first_entry(&ds->quota.goals, struct damos_quota_goal, list);
 	KUNIT_EXPECT_EQ(test, g->target_value, 42UL);
@@ -497,6 +502,96 @@ static void damos_test_filters_in_order(struct kunit *test)
 	damos_test_pass(ctx, NULL);
 	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 1UL);
 	KUNIT_EXPECT_EQ(test, damos_fake.starts[0], PG);
+}
+
+/* Replace the filters of @s by target filters for the @nr targets @idx. */
+static void damos_test_target_filters(struct kunit *test, struct damos *s,
+				      const int *idx, const bool *matching,
+				      const bool *allow, int nr)
+{
+	struct damos_filter *f, *next;
+	int i;
+
+	damos_for_each_filter_safe(f, next, s)
+		damos_destroy_filter(f);
+	for (i = 0; i < nr; i++) {
+		f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_TARGET,
+				      matching[i]);
+		f->target_idx = idx[i];
+		f->allow = allow[i];
+	}
+}
+
+/* How many of the three one-region targets of @s's context one pass tries. */
+static unsigned long damos_test_nr_tried(struct damon_ctx *ctx,
+					 struct damos *s)
+{
+	unsigned long before = s->stat.nr_tried;
+
+	damos_test_pass(ctx, NULL);
+	return s->stat.nr_tried - before;
+}
+
+/*
+ * The first filter that decides for a region decides; a region no filter
+ * decides for is kept out if the last filter allows, and tried otherwise.
+ */
+static void damos_test_allow_filters(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	static const bool y[] = { true, true }, n[] = { false, false };
+	static const bool reject_allow[] = { false, true };
+	static const bool allow_reject[] = { true, false };
+	static const int t1[] = { 1 }, t0_t1[] = { 0, 1 }, t1_t0[] = { 1, 0 };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		damos_test_target(test, ctx, 1, 1);
+
+	/* Only target 1 is let in: the others are kept out. */
+	damos_test_target_filters(test, s, t1, y, y, 1);
+	KUNIT_EXPECT_EQ(test, damos_test_nr_tried(ctx, s), 1UL);
+	/* Target 0 out, target 1 in, target 2 out as the last filter allows. */
+	damos_test_target_filters(test, s, t0_t1, y, reject_allow, 2);
+	KUNIT_EXPECT_EQ(test, damos_test_nr_tried(ctx, s), 1UL);
+	/* Target 1 in, target 0 out, target 2 in as the last one rejects. */
+	damos_test_target_filters(test, s, t1_t0, y, allow_reject, 2);
+	KUNIT_EXPECT_EQ(test, damos_test_nr_tried(ctx, s), 2UL);
+	/* "Allow all but target 1": target 1 is decided for by no filter. */
+	damos_test_target_filters(test, s, t1, n, y, 1);
+	KUNIT_EXPECT_EQ(test, damos_test_nr_tried(ctx, s), 2UL);
+	/* A reject filter alone keeps the 6.12 behaviour. */
+	damos_test_target_filters(test, s, t1, y, n, 1);
+	KUNIT_EXPECT_EQ(test, damos_test_nr_tried(ctx, s), 2UL);
+}
+
+/*
+ * With ops filters, the regions no core filter decides for are left to
+ * them; a region a core filter let in skips them.
+ */
+static void damos_test_allow_filters_ops(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	static const bool y[] = { true };
+	static const int t1[] = { 1 };
+	struct damos_filter *f;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		damos_test_target(test, ctx, 1, 1);
+	damos_test_target_filters(test, s, t1, y, y, 1);
+	f = damos_test_filter(test, s, DAMOS_FILTER_TYPE_ANON, true);
+	KUNIT_EXPECT_EQ(test, damos_test_nr_tried(ctx, s), 3UL);
+	KUNIT_ASSERT_EQ(test, damos_fake.nr_calls, 3U);
+	KUNIT_EXPECT_FALSE(test, damos_fake.core_allowed[0]);
+	KUNIT_EXPECT_TRUE(test, damos_fake.core_allowed[1]);
+	KUNIT_EXPECT_FALSE(test, damos_fake.core_allowed[2]);
+
+	/* Without the ops filter, the core decides alone again. */
+	damos_destroy_filter(f);
+	KUNIT_EXPECT_EQ(test, damos_test_nr_tried(ctx, s), 1UL);
 }
 
 static void damos_test_quota_resumes(struct kunit *test)
@@ -1319,6 +1414,8 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_target_filter),
 	KUNIT_CASE(damos_test_addr_filter),
 	KUNIT_CASE(damos_test_filters_in_order),
+	KUNIT_CASE(damos_test_allow_filters),
+	KUNIT_CASE(damos_test_allow_filters_ops),
 	KUNIT_CASE(damos_test_quota_resumes),
 	KUNIT_CASE(damos_test_quota_window),
 	KUNIT_CASE(damos_test_qt_exceeds),
