@@ -526,6 +526,8 @@ struct damon_sysfs_watermarks {
  * @kobj:		The kobject of the directory.
  * @type:		Value of "type".
  * @matching:		Value of "matching".
+ * @allow:		Value of "allow", an extension of the 6.12 ABI from
+ *			later kernels.
  * @target_idx:		Value of "damon_target_idx".
  * @range:		Values of "addr_start" and "addr_end".
  * @memcg_path:		Value of "memcg_path", or NULL when empty.
@@ -535,6 +537,7 @@ struct damon_sysfs_filter {
 	struct kobject kobj;
 	enum damos_filter_type type;
 	bool matching;
+	bool allow;
 	int target_idx;
 	struct damon_addr_range range;
 	char *memcg_path;

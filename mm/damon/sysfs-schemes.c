@@ -206,6 +206,7 @@ static struct damon_sysfs_file damon_sysfs_filter_files[] = {
 	DAMON_SYSFS_WORD("type", struct damon_sysfs_filter, type,
 			 damon_sysfs_filter_type_words),
 	DAMON_SYSFS_BOOL("matching", struct damon_sysfs_filter, matching),
+	DAMON_SYSFS_BOOL("allow", struct damon_sysfs_filter, allow),
 	DAMON_SYSFS_FILE("memcg_path", 0600, damon_sysfs_memcg_path_show,
 			 damon_sysfs_memcg_path_store),
 	DAMON_SYSFS_UL("addr_start", struct damon_sysfs_filter, range.start),
@@ -436,6 +437,7 @@ static int damon_sysfs_add_filter(struct damos *s,
 				  READ_ONCE(dir->matching));
 	if (!filter)
 		return -ENOMEM;
+	filter->allow = READ_ONCE(dir->allow);
 	switch (filter->type) {
 	case DAMOS_FILTER_TYPE_MEMCG:
 		scoped_guard(mutex, &damon_sysfs_memcg_path_lock)

@@ -473,6 +473,7 @@ damon_sysfs_test_scheme(struct kunit *test)
 	f->filters[0].range.end = 4 * PAGE_SIZE;
 	f->filters[1].type = DAMOS_FILTER_TYPE_TARGET;
 	f->filters[1].target_idx = 1;
+	f->filters[1].allow = true;
 	f->filters[2].type = DAMOS_FILTER_TYPE_ANON;
 	f->filters[2].matching = true;
 	for (i = 0; i < NR_TEST_FILTERS; i++)
@@ -549,6 +550,7 @@ static void damon_sysfs_test_build_scheme(struct kunit *test)
 	damos_for_each_filter(filter, s) {
 		KUNIT_EXPECT_EQ(test, filter->type, f->filters[i].type);
 		KUNIT_EXPECT_EQ(test, filter->matching, f->filters[i].matching);
+		KUNIT_EXPECT_EQ(test, filter->allow, f->filters[i].allow);
 		if (i == 0) {
 			KUNIT_EXPECT_EQ(test, filter->addr_range.start,
 					PAGE_SIZE);

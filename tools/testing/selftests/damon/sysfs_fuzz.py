@@ -479,7 +479,7 @@ class Worker:
         if name in WORDS:
             word = rng.choice(WORDS[name])
             return word.encode(), (None if name == 'state' else word)
-        if name == 'matching':
+        if name in ('matching', 'allow'):
             word = rng.choice(['Y', 'N', 'y', 'n', '1', '0', 'true', 'off'])
             return word.encode(), ('Y' if word in {'Y', 'y', '1', 'true'}
                                    else 'N')
