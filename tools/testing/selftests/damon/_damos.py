@@ -43,12 +43,15 @@ def scheme_dir(s=0, k=0, c=0):
 
 class Filter:
     """One filters/N/ directory.  @arg is the address range for 'addr',
-    the target index for 'target' and the cgroup path for 'memcg'."""
+    the target index for 'target' and the cgroup path for 'memcg'.
+    @allow, unless None, is written to the "allow" file, an extension of
+    the 6.12 ABI."""
 
-    def __init__(self, ftype, matching, arg=None):
+    def __init__(self, ftype, matching, arg=None, allow=None):
         self.type = ftype
         self.matching = matching
         self.arg = arg
+        self.allow = allow
 
 
 class Scheme:
@@ -105,6 +108,8 @@ def write_filters(d, filters):
         fd = f'{d}/filters/{i}'
         ds.must_write(f'{fd}/type', f.type)
         ds.must_write(f'{fd}/matching', 'Y' if f.matching else 'N')
+        if f.allow is not None:
+            ds.must_write(f'{fd}/allow', 'Y' if f.allow else 'N')
         if f.type == 'addr':
             ds.must_write(f'{fd}/addr_start', f.arg[0])
             ds.must_write(f'{fd}/addr_end', f.arg[1])
