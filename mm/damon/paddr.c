@@ -436,7 +436,9 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 	     s->action == DAMOS_MIGRATE_COLD) &&
 	    !damon_pa_valid_nid(s->target_nid))
 		return 0;
-	if (s->action == DAMOS_STAT && !damon_pa_has_folio_filter(s))
+	/* A core filter that allowed the region skips the folio filters. */
+	if (s->action == DAMOS_STAT &&
+	    (s->core_filters_allowed || !damon_pa_has_folio_filter(s)))
 		return damon_sz_region(r);
 
 	while (addr < r->ar.end) {
