@@ -576,6 +576,30 @@ struct damon_operations {
 };
 
 /**
+ * struct damon_intervals_goal - Goal of the sampling interval auto-tuning.
+ * @access_bp:		Share of the access events that could be seen that the
+ *			regions should see, in basis points of
+ *			&DAMON_BP_DENOMINATOR: the mean of nr_accesses over
+ *			the most it can be, weighted by region size.
+ * @aggrs:		Aggregation intervals per tuning step; 0 turns the
+ *			tuning off.
+ * @min_sample_us:	Shortest sampling interval the tuning sets.
+ * @max_sample_us:	Longest sampling interval the tuning sets.
+ *
+ * Every @aggrs aggregation intervals, the kdamond compares the share of
+ * access events the regions saw in them with @access_bp, and lengthens the
+ * sampling interval when they saw too few, shortens it when they saw too
+ * many.  The aggregation interval follows, so that the number of samples
+ * per aggregation interval does not change.
+ */
+struct damon_intervals_goal {
+	unsigned long access_bp;
+	unsigned long aggrs;
+	unsigned long min_sample_us;
+	unsigned long max_sample_us;
+};
+
+/**
  * struct damon_attrs - How finely and how often a context monitors.
  * @sample_interval:	Microseconds between two access checks of a region.
  * @aggr_interval:	Microseconds over which the checks are summed up in
@@ -585,6 +609,10 @@ struct damon_operations {
  *			&damon_operations.update.
  * @min_nr_regions:	Fewest regions the context keeps, over all targets.
  * @max_nr_regions:	Most regions the context keeps, over all targets.
+ * @intervals_goal:	Goal of the sampling interval auto-tuning, which
+ *			changes @sample_interval and @aggr_interval of a
+ *			running context when &damon_intervals_goal.aggrs is
+ *			not 0.
  *
  * A region is found accessed at most @aggr_interval / @sample_interval times
  * per aggregation interval.  The region count stays in [@min_nr_regions,
@@ -596,6 +624,7 @@ struct damon_attrs {
 	unsigned long aggr_interval;
 	unsigned long ops_update_interval;
 	unsigned long min_nr_regions, max_nr_regions;
+	struct damon_intervals_goal intervals_goal;
 };
 
 /**
@@ -675,6 +704,12 @@ struct damon_request {
  *				current aggregation interval.  Kdamond only.
  * @next_ops_update_sis:	@passed_sample_intervals at which
  *				&damon_operations.update is due.  Kdamond only.
+ * @tune_nr_aggrs:		Aggregation intervals completed since the last
+ *				step of the sampling interval auto-tuning.
+ *				Kdamond only.
+ * @tune_access_bp:		Sum of the shares of access events seen in
+ *				those intervals, in basis points.  Kdamond
+ *				only.
  * @rnd_state:	State of damon_rand().  Kdamond only.
  *
  * The first four fields follow the ownership rule of the header comment.
@@ -698,6 +733,8 @@ struct damon_ctx {
 	unsigned long nr_aggregations;
 	unsigned long next_aggregation_sis;
 	unsigned long next_ops_update_sis;
+	unsigned long tune_nr_aggrs;
+	u64 tune_access_bp;
 	struct rnd_state rnd_state;
 };
 

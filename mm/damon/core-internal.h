@@ -163,6 +163,9 @@ void kdamond_merge_regions(struct damon_ctx *ctx, unsigned int threshold,
 			   unsigned long sz_limit);
 void kdamond_reset_aggregated(struct damon_ctx *ctx);
 void kdamond_split_regions(struct damon_ctx *ctx);
+unsigned int damon_observed_access_bp(struct damon_ctx *ctx);
+unsigned long damon_tuned_sample_interval(const struct damon_attrs *attrs,
+					  unsigned int seen_bp);
 
 bool damos_pattern_match(const struct damon_ctx *ctx, const struct damos *s,
 			 const struct damon_region *r);

@@ -6,6 +6,8 @@
  *   regions and targets	constructors, destructors, damon_set_regions()
  *   contexts and attributes	damon_new_ctx(), damon_set_attrs(), commit
  *   operations sets		the registry of ops sets, by id
+ *   auto-tuning		of the sampling interval, toward an intervals
+ *				goal
  *   kdamond			the monitoring thread and its main loop
  *   start and stop		damon_start(), damon_stop() and friends
  *
@@ -51,6 +53,7 @@
 #include <linux/idr.h>
 #include <linux/kthread.h>
 #include <linux/lockdep.h>
+#include <linux/math.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -613,11 +616,18 @@ EXPORT_SYMBOL_GPL(damon_nr_accesses_now);
 
 static int damon_check_attrs(const struct damon_attrs *attrs)
 {
+	const struct damon_intervals_goal *goal = &attrs->intervals_goal;
+
 	if (attrs->min_nr_regions < 3 ||
 	    attrs->min_nr_regions > attrs->max_nr_regions)
 		return -EINVAL;
 	if (!attrs->sample_interval ||
 	    attrs->sample_interval > attrs->aggr_interval)
+		return -EINVAL;
+	/* A goal of no access or of more than every access cannot be met. */
+	if (goal->aggrs &&
+	    (!goal->access_bp || goal->access_bp > DAMON_BP_DENOMINATOR ||
+	     !goal->min_sample_us || goal->min_sample_us > goal->max_sample_us))
 		return -EINVAL;
 	return 0;
 }
@@ -676,6 +686,9 @@ static void __damon_set_attrs(struct damon_ctx *ctx,
 	struct damos *s;
 
 	if (damon_in_kdamond(ctx)) {
+		/* A new goal, or new intervals, start a new tuning step. */
+		ctx->tune_nr_aggrs = 0;
+		ctx->tune_access_bp = 0;
 		kdamond_rescale_results(ctx, attrs);
 		aggr = damon_interval_sis(attrs, attrs->aggr_interval);
 		update = damon_interval_sis(attrs, attrs->ops_update_interval);
@@ -697,6 +710,10 @@ static void __damon_set_attrs(struct damon_ctx *ctx,
  * @ctx:	The context.
  * @attrs:	The new attributes.
  *
+ * While the context runs, an &damon_attrs.intervals_goal with non-zero
+ * &damon_intervals_goal.aggrs changes the sampling and aggregation
+ * intervals on its own; @attrs give the intervals it starts from.
+ *
  * On a running context the monitoring results are converted to the new
  * attributes: access counts are scaled to the new maximum of
  * &damon_region.nr_accesses, ages to the new aggregation interval.  The
@@ -707,9 +724,11 @@ static void __damon_set_attrs(struct damon_ctx *ctx,
  * Context: Process context.  On a running context, only from a function run
  * by damon_request().
  * Return: 0 on success, -EINVAL if @attrs are invalid (min_nr_regions below
- * 3 or above max_nr_regions, zero sampling interval, or sampling interval
- * longer than the aggregation interval), -EBUSY if @ctx is running and the
- * caller is not its kdamond.
+ * 3 or above max_nr_regions, zero sampling interval, sampling interval
+ * longer than the aggregation interval, or an intervals goal with non-zero
+ * aggrs whose access_bp is 0 or above &DAMON_BP_DENOMINATOR, or whose
+ * min_sample_us is 0 or above its max_sample_us), -EBUSY if @ctx is running
+ * and the caller is not its kdamond.
  */
 int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs)
 {
@@ -1068,6 +1087,175 @@ static void kdamond_running_put(unsigned int nr)
 	spin_unlock(&damon_running_lock);
 }
 
+/* === sampling interval auto-tuning === */
+
+/*
+ * damon_observed_access_bp() - Share of the access events the regions of
+ * @ctx saw in the aggregation interval that just ended.
+ * @ctx:	The context, just after kdamond_aggregate().
+ *
+ * The mean, weighted by size, of &damon_region.last_nr_accesses over the
+ * most it can be, damon_max_nr_accesses().  Sizes count in units of
+ * DAMON_MIN_REGION, shifted right as much as needed for the weighted sum
+ * to fit in 64 bits whatever the regions cover.
+ *
+ * Context: The kdamond of @ctx, or the owner of @ctx while it does not run.
+ * Return: The share in basis points, 0 without regions or if the kdamond is
+ * being stopped.
+ */
+VISIBLE_IF_KUNIT unsigned int damon_observed_access_bp(struct damon_ctx *ctx)
+{
+	unsigned int max = damon_max_nr_accesses(&ctx->attrs), shift = 0;
+	u64 units = 0, weight, sum = 0, total = 0;
+	struct damon_target *t;
+	struct damon_region *r;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			units += damon_sz_region(r) / DAMON_MIN_REGION;
+			if (damon_yield_or_stop(ctx))
+				return 0;
+		}
+	}
+	/* 2^49 units times at most 10000 (below 2^14) fit in 2^63. */
+	if (units >> 49)
+		shift = fls64(units) - 49;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			weight = (damon_sz_region(r) / DAMON_MIN_REGION) >> shift;
+			sum += weight *
+				damon_mul_div(min(r->last_nr_accesses, max),
+					      DAMON_BP_DENOMINATOR, max);
+			total += weight;
+			if (damon_yield_or_stop(ctx))
+				return 0;
+		}
+	}
+	return total ? div64_u64(sum, total) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_observed_access_bp);
+
+/*
+ * damon_tuned_sample_interval() - The sampling interval of the next tuning
+ * step.
+ * @attrs:	The current attributes, with an intervals goal.
+ * @seen_bp:	Share of the access events seen over the last step.
+ *
+ * The share of events seen grows with the sampling interval, about in
+ * proportion while it is small: a region's pages have more time to be
+ * accessed between two checks.  Each step multiplies the interval by the
+ * square root of the goal over @seen_bp, a damped move toward it that
+ * neither overshoots nor oscillates when the relation holds, and at most
+ * by 2 or 1/2 per step, so that one odd step cannot throw the interval far
+ * off.  Within a tenth of the goal, the interval stays.  The result is
+ * kept within the bounds of the goal.
+ *
+ * Return: The sampling interval in microseconds.
+ */
+VISIBLE_IF_KUNIT unsigned long
+damon_tuned_sample_interval(const struct damon_attrs *attrs,
+			    unsigned int seen_bp)
+{
+	const struct damon_intervals_goal *goal = &attrs->intervals_goal;
+	unsigned long sample = attrs->sample_interval, factor_bp;
+	u64 goal_bp = goal->access_bp;
+
+	if ((u64)seen_bp * 10 >= goal_bp * 9 &&
+	    (u64)seen_bp * 10 <= goal_bp * 11)
+		factor_bp = DAMON_BP_DENOMINATOR;
+	else if (!seen_bp)
+		factor_bp = 2 * DAMON_BP_DENOMINATOR;
+	else
+		factor_bp = int_sqrt64(div_u64(goal_bp * DAMON_BP_DENOMINATOR *
+					       DAMON_BP_DENOMINATOR, seen_bp));
+	factor_bp = clamp(factor_bp, DAMON_BP_DENOMINATOR / 2,
+			  2 * DAMON_BP_DENOMINATOR);
+	sample = min_t(u64, damon_mul_div(sample, factor_bp,
+					  DAMON_BP_DENOMINATOR), ULONG_MAX);
+	return clamp(sample, goal->min_sample_us, goal->max_sample_us);
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_tuned_sample_interval);
+
+/*
+ * A deadline counted in sampling intervals of @old_us, converted to the
+ * same time from @now in sampling intervals of @new_us.  A deadline that
+ * is due stays due, and one never reached (ULONG_MAX) is left alone.
+ */
+static unsigned long damon_retime_sis(unsigned long now, unsigned long sis,
+				      unsigned long old_us,
+				      unsigned long new_us)
+{
+	u64 left;
+
+	if (sis <= now || sis == ULONG_MAX)
+		return sis;
+	left = max_t(u64, damon_mul_div(sis - now, old_us, new_us), 1);
+	return damon_sis_after(now, min_t(u64, left, ULONG_MAX));
+}
+
+/*
+ * Give the running @ctx the sampling interval @sample, and the aggregation
+ * interval that keeps the number of samples per aggregation interval, so
+ * that access counts keep their scale.  Unlike damon_set_attrs(), which
+ * restarts every deadline, the deadlines in flight keep their time: the
+ * next ops update, each scheme's next application and the start of its
+ * quota window.  The aggregation interval, which just ended, restarts.
+ */
+static void kdamond_set_tuned_intervals(struct damon_ctx *ctx,
+					unsigned long sample)
+{
+	unsigned long nr_samples = damon_max_nr_accesses(&ctx->attrs);
+	unsigned long now = ctx->passed_sample_intervals;
+	unsigned long old = ctx->attrs.sample_interval;
+	struct damon_attrs attrs = ctx->attrs;
+	struct damos *s;
+
+	sample = min(sample, ULONG_MAX / nr_samples);
+	if (sample == old)
+		return;
+	attrs.sample_interval = sample;
+	attrs.aggr_interval = sample * nr_samples;
+	kdamond_rescale_results(ctx, &attrs);
+	ctx->next_ops_update_sis = damon_retime_sis(now,
+						    ctx->next_ops_update_sis,
+						    old, sample);
+	damon_for_each_scheme(s, ctx) {
+		s->next_apply_sis = damon_retime_sis(now, s->next_apply_sis,
+						     old, sample);
+		if (s->quota.charged_from < now)
+			s->quota.charged_from = now -
+				min_t(u64, damon_mul_div(now -
+							 s->quota.charged_from,
+							 old, sample), now);
+	}
+	ctx->attrs = attrs;
+	ctx->next_aggregation_sis =
+		damon_sis_after(now, damon_interval_sis(&attrs,
+							attrs.aggr_interval));
+	trace_damon_monitor_intervals_tune(sample);
+}
+
+/*
+ * Called by the kdamond at the end of each aggregation interval of a
+ * context with an intervals goal: count the share of access events seen,
+ * and every &damon_intervals_goal.aggrs intervals, tune the intervals.
+ */
+static void kdamond_tune_intervals(struct damon_ctx *ctx)
+{
+	const struct damon_intervals_goal *goal = &ctx->attrs.intervals_goal;
+	unsigned int seen_bp;
+
+	ctx->tune_access_bp += damon_observed_access_bp(ctx);
+	if (++ctx->tune_nr_aggrs < goal->aggrs)
+		return;
+	seen_bp = div64_u64(ctx->tune_access_bp, ctx->tune_nr_aggrs);
+	ctx->tune_nr_aggrs = 0;
+	ctx->tune_access_bp = 0;
+	kdamond_set_tuned_intervals(ctx,
+				    damon_tuned_sample_interval(&ctx->attrs,
+								seen_bp));
+}
+
 /* What damon_start() hands a new kdamond. */
 struct kdamond_start {
 	struct damon_ctx *ctx;
@@ -1097,6 +1285,8 @@ static int kdamond_fn(void *data)
 		damon_interval_sis(&ctx->attrs, ctx->attrs.aggr_interval);
 	ctx->next_ops_update_sis =
 		damon_interval_sis(&ctx->attrs, ctx->attrs.ops_update_interval);
+	ctx->tune_nr_aggrs = 0;
+	ctx->tune_access_bp = 0;
 
 	kdamond_init_schemes(ctx);
 	if (ctx->ops.init)
@@ -1122,6 +1312,8 @@ static int kdamond_fn(void *data)
 			kdamond_aggregate(ctx, max_nr_accesses);
 			ctx->next_aggregation_sis =
 				kdamond_sis_after(ctx, ctx->attrs.aggr_interval);
+			if (ctx->attrs.intervals_goal.aggrs)
+				kdamond_tune_intervals(ctx);
 			kdamond_requests_aggregated(ctx);
 		}
 		if (ctx->passed_sample_intervals >= ctx->next_ops_update_sis) {

@@ -73,6 +73,19 @@ TRACE_EVENT(damos_before_apply,
 		      __entry->nr_accesses, __entry->age)
 );
 
+/*
+ * damon_monitor_intervals_tune - the sampling interval auto-tuning set a
+ * new sampling interval, @sample_us; the aggregation interval keeps its
+ * number of samples.  Tools parse the printed format: keep it as it is.
+ */
+TRACE_EVENT(damon_monitor_intervals_tune,
+	    TP_PROTO(unsigned long sample_us),
+	    TP_ARGS(sample_us),
+	    TP_STRUCT__entry(__field(unsigned long, sample_us)),
+	    TP_fast_assign(__entry->sample_us = sample_us;),
+	    TP_printk("sample_us=%lu", __entry->sample_us)
+);
+
 #endif /* _TRACE_DAMON_H */
 
 /* This part must be outside protection */

@@ -1005,7 +1005,7 @@ static void damon_test_ops_registry(struct kunit *test)
 
 static struct {
 	int init, cleanup, prepare, check, update;
-	bool valid;
+	bool valid, accessed;
 } damon_fake;
 
 static void damon_fake_init(struct damon_ctx *ctx)
@@ -1023,10 +1023,22 @@ static void damon_fake_prepare(struct damon_ctx *ctx)
 	WRITE_ONCE(damon_fake.prepare, damon_fake.prepare + 1);
 }
 
+/* Every region is seen accessed at every sample if damon_fake.accessed. */
 static unsigned int damon_fake_check(struct damon_ctx *ctx)
 {
+	bool accessed = READ_ONCE(damon_fake.accessed);
+	unsigned int max_nr_accesses = 0;
+	struct damon_target *t;
+	struct damon_region *r;
+
 	WRITE_ONCE(damon_fake.check, damon_fake.check + 1);
-	return 0;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			damon_update_region_access(r, accessed, &ctx->attrs);
+			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
+		}
+	}
+	return max_nr_accesses;
 }
 
 static void damon_fake_update(struct damon_ctx *ctx)
@@ -1562,6 +1574,159 @@ static void damon_test_set_attrs_online_huge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
 }
 
+/* === sampling interval auto-tuning === */
+
+static void damon_test_tuned_sample_interval(struct kunit *test)
+{
+	struct damon_attrs a = {
+		.sample_interval = 10000, .aggr_interval = 200000,
+		.intervals_goal = { .access_bp = 400, .aggrs = 3,
+				    .min_sample_us = 1000,
+				    .max_sample_us = 100000 },
+	};
+
+	/* At the goal, or within a tenth of it, the interval stays. */
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 400), 10000UL);
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 361), 10000UL);
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 440), 10000UL);
+	/* Too few events: longer, by the square root of goal / seen. */
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 100), 20000UL);
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 200), 14142UL);
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 0), 20000UL);
+	/* Too many: shorter, by at most half. */
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 1600), 5000UL);
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 10000), 5000UL);
+	/* Within the bounds, even when the interval is outside of them. */
+	a.sample_interval = 80000;
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 0), 100000UL);
+	a.sample_interval = 1500;
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 10000), 1000UL);
+	a.sample_interval = 500;
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 400), 1000UL);
+	/* No overflow at the top. */
+	a.sample_interval = ULONG_MAX - 1;
+	a.intervals_goal.max_sample_us = ULONG_MAX;
+	KUNIT_EXPECT_EQ(test, damon_tuned_sample_interval(&a, 0),
+			ULONG_MAX);
+}
+
+static void damon_test_observed_access_bp(struct kunit *test)
+{
+	static const unsigned long pages[][2] = { {0, 10}, {10, 40} };
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_target *t;
+	struct damon_region *r;
+
+	KUNIT_EXPECT_EQ(test, damon_observed_access_bp(ctx), 0U);
+	attrs.sample_interval = 1000;
+	attrs.aggr_interval = 20000;
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	t = damon_test_target(test, ctx, pages, 2);
+	/* A quarter of the bytes at every sample, the rest never. */
+	damon_first_region(t)->last_nr_accesses = 20;
+	KUNIT_EXPECT_EQ(test, damon_observed_access_bp(ctx), 2500U);
+	/* A count above the maximum counts as the maximum. */
+	damon_first_region(t)->last_nr_accesses = 30;
+	KUNIT_EXPECT_EQ(test, damon_observed_access_bp(ctx), 2500U);
+	damon_test_nth(t, 1)->last_nr_accesses = 10;
+	KUNIT_EXPECT_EQ(test, damon_observed_access_bp(ctx), 6250U);
+
+	/* Regions covering the whole address space do not overflow. */
+	r = damon_new_region(40 * PG, ALIGN_DOWN(ULONG_MAX, PG));
+	if (!r)
+		kunit_skip(test, "out of memory");
+	r->last_nr_accesses = 20;
+	damon_add_region(r, damon_test_target(test, ctx, NULL, 0));
+	KUNIT_EXPECT_EQ(test, damon_observed_access_bp(ctx), 9999U);
+}
+
+struct damon_test_intervals {
+	unsigned long sample, aggr;
+};
+
+static int damon_test_intervals_fn(struct damon_ctx *ctx, void *p)
+{
+	struct damon_test_intervals *iv = p;
+
+	iv->sample = ctx->attrs.sample_interval;
+	iv->aggr = ctx->attrs.aggr_interval;
+	return 0;
+}
+
+/* The running intervals of @ctx, once they are @sample, or after 2 s. */
+static struct damon_test_intervals
+damon_test_wait_intervals(struct kunit *test, struct damon_ctx *ctx,
+			  unsigned long sample)
+{
+	struct damon_test_intervals iv = {};
+	struct damon_request req = { .fn = damon_test_intervals_fn,
+				     .arg = &iv };
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+		if (iv.sample == sample)
+			break;
+		usleep_range(10000, 20000);
+	}
+	return iv;
+}
+
+/*
+ * A running context with an intervals goal lengthens its intervals while
+ * nothing is accessed, and shortens them while everything is, within the
+ * bounds of the goal and keeping the samples per aggregation interval.
+ */
+static void damon_test_tune_intervals_running(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_test_intervals iv;
+
+	attrs.intervals_goal = (struct damon_intervals_goal){
+		.access_bp = 400, .aggrs = 1,
+		.min_sample_us = 250, .max_sample_us = 4000,
+	};
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	iv = damon_test_wait_intervals(test, ctx, 4000);
+	KUNIT_EXPECT_EQ(test, iv.sample, 4000UL);
+	KUNIT_EXPECT_EQ(test, iv.aggr, 40000UL);
+
+	WRITE_ONCE(damon_fake.accessed, true);
+	iv = damon_test_wait_intervals(test, ctx, 250);
+	KUNIT_EXPECT_EQ(test, iv.sample, 250UL);
+	KUNIT_EXPECT_EQ(test, iv.aggr, 2500UL);
+	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+}
+
+static void damon_test_intervals_goal_invalid(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_ctx(test);
+	struct damon_attrs attrs = ctx->attrs;
+	struct damon_intervals_goal *goal = &attrs.intervals_goal;
+	const struct damon_intervals_goal valid = {
+		.access_bp = 400, .aggrs = 3,
+		.min_sample_us = 5000, .max_sample_us = 5000,
+	};
+
+	*goal = valid;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	goal->access_bp = 0;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &attrs), -EINVAL);
+	goal->access_bp = DAMON_BP_DENOMINATOR + 1;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &attrs), -EINVAL);
+	*goal = valid;
+	goal->min_sample_us = 0;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &attrs), -EINVAL);
+	goal->min_sample_us = 5001;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &attrs), -EINVAL);
+	/* Without aggrs, the goal is off and not checked. */
+	goal->aggrs = 0;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+}
+
 /* === damon_commit_ctx() === */
 
 static void damon_test_commit_ctx(struct kunit *test)
@@ -1776,6 +1941,11 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_request_interrupted),
 	KUNIT_CASE(damon_test_set_attrs_online),
 	KUNIT_CASE(damon_test_set_attrs_online_huge),
+	/* sampling interval auto-tuning */
+	KUNIT_CASE(damon_test_tuned_sample_interval),
+	KUNIT_CASE(damon_test_observed_access_bp),
+	KUNIT_CASE(damon_test_tune_intervals_running),
+	KUNIT_CASE(damon_test_intervals_goal_invalid),
 	/* damon_commit_ctx() */
 	KUNIT_CASE(damon_test_commit_ctx),
 	KUNIT_CASE(damon_test_commit_ctx_adds_and_replaces),
