@@ -354,17 +354,31 @@ struct damon_sysfs_target {
 };
 
 /**
+ * struct damon_sysfs_intervals_goal - The intervals/intervals_goal/
+ * directory, an extension from later kernels.
+ * @kobj:	The kobject of the directory.
+ * @goal:	Values of "access_bp", "aggrs", "min_sample_us" and
+ *		"max_sample_us".
+ */
+struct damon_sysfs_intervals_goal {
+	struct kobject kobj;
+	struct damon_intervals_goal goal;
+};
+
+/**
  * struct damon_sysfs_intervals - The monitoring_attrs/intervals/ directory.
  * @kobj:	The kobject of the directory.
  * @sample_us:	Value of "sample_us".
  * @aggr_us:	Value of "aggr_us".
  * @update_us:	Value of "update_us".
+ * @goal:	The intervals_goal/ directory.
  */
 struct damon_sysfs_intervals {
 	struct kobject kobj;
 	unsigned long sample_us;
 	unsigned long aggr_us;
 	unsigned long update_us;
+	struct damon_sysfs_intervals_goal *goal;
 };
 
 /**

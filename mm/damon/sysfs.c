@@ -78,6 +78,22 @@ static const struct damon_sysfs_intervals damon_sysfs_intervals_proto = {
 	.update_us = 60 * USEC_PER_SEC,
 };
 
+/* A new goal, all zero, turns the auto-tuning off. */
+static struct damon_sysfs_file damon_sysfs_intervals_goal_files[] = {
+	DAMON_SYSFS_UL("access_bp", struct damon_sysfs_intervals_goal,
+		       goal.access_bp),
+	DAMON_SYSFS_UL("aggrs", struct damon_sysfs_intervals_goal, goal.aggrs),
+	DAMON_SYSFS_UL("min_sample_us", struct damon_sysfs_intervals_goal,
+		       goal.min_sample_us),
+	DAMON_SYSFS_UL("max_sample_us", struct damon_sysfs_intervals_goal,
+		       goal.max_sample_us),
+	{ }
+};
+
+static const struct damon_sysfs_kind damon_sysfs_intervals_goal_kind =
+	DAMON_SYSFS_KIND(struct damon_sysfs_intervals_goal,
+			 .files = damon_sysfs_intervals_goal_files);
+
 static struct damon_sysfs_file damon_sysfs_intervals_files[] = {
 	DAMON_SYSFS_UL("sample_us", struct damon_sysfs_intervals, sample_us),
 	DAMON_SYSFS_UL("aggr_us", struct damon_sysfs_intervals, aggr_us),
@@ -85,10 +101,17 @@ static struct damon_sysfs_file damon_sysfs_intervals_files[] = {
 	{ }
 };
 
+static const struct damon_sysfs_subdir damon_sysfs_intervals_subdirs[] = {
+	DAMON_SYSFS_SUBDIR("intervals_goal", struct damon_sysfs_intervals,
+			   goal, &damon_sysfs_intervals_goal_kind),
+	{ }
+};
+
 static const struct damon_sysfs_kind damon_sysfs_intervals_kind =
 	DAMON_SYSFS_KIND(struct damon_sysfs_intervals,
 			 .proto = &damon_sysfs_intervals_proto,
-			 .files = damon_sysfs_intervals_files);
+			 .files = damon_sysfs_intervals_files,
+			 .subdirs = damon_sysfs_intervals_subdirs);
 
 /* The bounds of the number of regions a new context starts with. */
 static const struct damon_sysfs_range damon_sysfs_nr_regions_proto = {
@@ -178,12 +201,19 @@ static const struct damon_sysfs_kind damon_sysfs_contexts_kind =
 static int damon_sysfs_set_attrs(struct damon_ctx *ctx,
 				 struct damon_sysfs_mon_attrs *dir)
 {
+	struct damon_intervals_goal *goal = &dir->intervals->goal->goal;
 	struct damon_attrs attrs = {
 		.sample_interval = READ_ONCE(dir->intervals->sample_us),
 		.aggr_interval = READ_ONCE(dir->intervals->aggr_us),
 		.ops_update_interval = READ_ONCE(dir->intervals->update_us),
 		.min_nr_regions = READ_ONCE(dir->nr_regions->min),
 		.max_nr_regions = READ_ONCE(dir->nr_regions->max),
+		.intervals_goal = {
+			.access_bp = READ_ONCE(goal->access_bp),
+			.aggrs = READ_ONCE(goal->aggrs),
+			.min_sample_us = READ_ONCE(goal->min_sample_us),
+			.max_sample_us = READ_ONCE(goal->max_sample_us),
+		},
 	};
 
 	return damon_set_attrs(ctx, &attrs);
@@ -484,11 +514,59 @@ static void damon_sysfs_commit_release(struct damon_request *req)
 	damon_destroy_ctx(req->arg);
 }
 
+/* The intervals "update_tuned_intervals" copies out of the context. */
+struct damon_sysfs_tuned {
+	unsigned long sample_us;
+	unsigned long aggr_us;
+};
+
+/* Called by the kdamond. */
+static int damon_sysfs_tuned_fn(struct damon_ctx *ctx, void *arg)
+{
+	struct damon_sysfs_tuned *tuned = arg;
+
+	tuned->sample_us = ctx->attrs.sample_interval;
+	tuned->aggr_us = ctx->attrs.aggr_interval;
+	return 0;
+}
+
+static int damon_sysfs_tuned_prepare(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
+{
+	struct damon_sysfs_tuned *tuned = kzalloc(sizeof(*tuned), GFP_KERNEL);
+
+	if (!tuned)
+		return -ENOMEM;
+	req->fn = damon_sysfs_tuned_fn;
+	req->arg = tuned;
+	return 0;
+}
+
+static int damon_sysfs_tuned_publish(struct damon_sysfs_context *dir,
+				     struct damon_request *req)
+{
+	struct damon_sysfs_intervals *intervals = dir->mon_attrs->intervals;
+	struct damon_sysfs_tuned *tuned = req->arg;
+
+	WRITE_ONCE(intervals->sample_us, tuned->sample_us);
+	WRITE_ONCE(intervals->aggr_us, tuned->aggr_us);
+	return 0;
+}
+
+static void damon_sysfs_tuned_release(struct damon_request *req)
+{
+	kfree(req->arg);
+}
+
 static const struct damon_sysfs_cmd damon_sysfs_kdamond_cmds[] = {
 	{ .word = "on", .run = damon_sysfs_turn_on },
 	{ .word = "off", .run = damon_sysfs_turn_off },
 	{ .word = "commit", .prepare = damon_sysfs_commit_prepare,
 	  .release = damon_sysfs_commit_release },
+	{ .word = "update_tuned_intervals",
+	  .prepare = damon_sysfs_tuned_prepare,
+	  .publish = damon_sysfs_tuned_publish,
+	  .release = damon_sysfs_tuned_release },
 	{ }
 };
 

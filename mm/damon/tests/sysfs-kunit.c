@@ -30,6 +30,7 @@ struct damon_sysfs_test_fixture {
 	struct damon_sysfs_target targets[NR_TEST_TARGETS];
 	struct kobject *target_items[NR_TEST_TARGETS];
 	struct damon_sysfs_array sys_targets;
+	struct damon_sysfs_intervals_goal goal;
 	struct damon_sysfs_intervals intervals;
 	struct damon_sysfs_range range;
 	struct damon_sysfs_mon_attrs attrs;
@@ -71,6 +72,11 @@ damon_sysfs_test_fixture(struct kunit *test, enum damon_ops_id ops_id)
 	f->intervals.sample_us = 2000;
 	f->intervals.aggr_us = 40000;
 	f->intervals.update_us = 1000000;
+	f->goal.goal = (struct damon_intervals_goal){
+		.access_bp = 400, .aggrs = 3,
+		.min_sample_us = 1000, .max_sample_us = 100000,
+	};
+	f->intervals.goal = &f->goal;
 	f->range.min = 20;
 	f->range.max = 500;
 	f->attrs.intervals = &f->intervals;
@@ -301,6 +307,10 @@ static void damon_sysfs_test_build_ctx(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->attrs.ops_update_interval, 1000000);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.min_nr_regions, 20);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.max_nr_regions, 500);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.intervals_goal.access_bp, 400);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.intervals_goal.aggrs, 3);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.intervals_goal.min_sample_us, 1000);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.intervals_goal.max_sample_us, 100000);
 
 	damon_for_each_target(t, ctx) {
 		KUNIT_EXPECT_PTR_EQ(test, t->pid, task_pid(current));
