@@ -95,13 +95,16 @@ KERNEL_WRITTEN = re.compile(r'/kdamonds/\d+/(state|pid)$|/stats/|'
 CMDS = ['on', 'off', 'commit', 'commit_schemes_quota_goals',
         'update_schemes_stats', 'update_schemes_tried_regions',
         'update_schemes_tried_bytes', 'clear_schemes_tried_regions',
-        'update_schemes_effective_quotas']
+        'update_schemes_effective_quotas', 'update_tuned_intervals']
 # Commands that wait for the kdamond, possibly for a whole aggregation or
 # apply interval: they may take long, but a signal must end them.
 CMD_BYTES = {c.encode() for c in CMDS}
 WAITING_CMDS = {'commit', 'commit_schemes_quota_goals', 'update_schemes_stats',
                 'update_schemes_tried_regions', 'update_schemes_tried_bytes',
-                'update_schemes_effective_quotas'}
+                'update_schemes_effective_quotas', 'update_tuned_intervals'}
+# Commands that write files a user writes too: checks of those files that
+# overlap such a command are dropped.
+REWRITING_CMDS = {b'update_tuned_intervals'}
 
 WORDS = {
     'operations': ['vaddr', 'fvaddr', 'paddr'],
@@ -118,7 +121,8 @@ ALL_WORDS = sorted({w for ws in WORDS.values() for w in ws} |
 
 # Files holding a time, and the bounds within which it stays tame.
 TIME_FILES = {'sample_us', 'aggr_us', 'update_us', 'apply_interval_us',
-              'interval_us', 'reset_interval_ms', 'ms'}
+              'interval_us', 'reset_interval_ms', 'ms', 'min_sample_us',
+              'max_sample_us'}
 TAME_TIME = 1000000
 TAME_NR_REGIONS = 1000
 
@@ -347,6 +351,18 @@ class Worker:
             return True
         except OSError:
             return False
+
+    def write_state(self, path, data):
+        """Write the command @data to the state file @path."""
+        waiting = data.strip() in CMD_BYTES and \
+            data.strip().decode() in WAITING_CMDS
+        if data.strip() not in REWRITING_CMDS:
+            return self.write(path, data, waiting)
+        self.bump_gen(path)
+        try:
+            return self.write(path, data, waiting)
+        finally:
+            self.bump_gen(path)
 
     def checked_write(self, path, data, expect=None):
         """Write @data to @path and check what the file reads afterwards.
@@ -583,8 +599,7 @@ class Worker:
         if not self.mode(path) & 0o200:
             expect = None
         if os.path.basename(path) == 'state':
-            self.write(path, data, data.strip() in
-                       {c.encode() for c in WAITING_CMDS})
+            self.write_state(path, data)
         else:
             self.checked_write(path, data, expect)
 
@@ -606,7 +621,7 @@ class Worker:
             return
         k = self.rng.choice(ks)
         cmd = self.rng.choice(CMDS)
-        self.write(f'{ds.kd_dir(k)}/state', cmd.encode(), cmd in WAITING_CMDS)
+        self.write_state(f'{ds.kd_dir(k)}/state', cmd.encode())
 
     def op_storm(self):
         ks = self.kdamonds()

@@ -38,6 +38,13 @@ CASES = [
     (f'{A}/intervals/sample_us', ['1', '12345', '5000'], NOT_UNSIGNED),
     (f'{A}/intervals/aggr_us', ['54321', '100000'], NOT_UNSIGNED),
     (f'{A}/intervals/update_us', ['777777', '1000000'], NOT_UNSIGNED),
+    # intervals_goal/: extensions from later kernels.
+    (f'{A}/intervals/intervals_goal/access_bp', ['400', '0'], NOT_UNSIGNED),
+    (f'{A}/intervals/intervals_goal/aggrs', ['3', '0'], NOT_UNSIGNED),
+    (f'{A}/intervals/intervals_goal/min_sample_us', ['5000', '0'],
+     NOT_UNSIGNED),
+    (f'{A}/intervals/intervals_goal/max_sample_us', ['10000000', '0'],
+     NOT_UNSIGNED),
     (f'{A}/nr_regions/min', ['15', '10'], NOT_UNSIGNED),
     (f'{A}/nr_regions/max', ['2000', '1000'], NOT_UNSIGNED),
     (f'{C}/targets/nr_targets', ['2', '1'], NOT_UNSIGNED),
