@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # make compat: boot the VM kernel and drive its DAMON through damo 3.3.0,
 # the user-space tool (dev/compat/compat.py: start, report access, tune,
-# record, heatmap, wss, an addr-filtered stat scheme, pageout, stop), then
-# run damo's own kernel-facing tests (DAMO_TESTS). Prints one line per
-# check and fails on any failure. Writes .build/logs/compat.summary.
+# record, heatmap, wss, an addr-filtered stat scheme, an allow filter,
+# interval auto-tuning, pageout, stop), then run damo's own kernel-facing
+# tests (DAMO_TESTS). Prints one line per check and fails on any failure.
+# Writes .build/logs/compat.summary.
 #
 # damo is found at $DAMO_DIR, else $TOP/../shared/damo, else
 # /work/shared/damo; it is never modified (the guest runs a copy).

@@ -511,6 +511,11 @@ def wait_for(cond, secs, step=1.0):
 # ---------------------------------------------------------------------------
 # the checks: each returns a short note or raises Fail
 
+# Features of later kernels that this kernel has, by damo's names.
+EXTENSIONS = {'sysfs/allow_filter', 'sysfs/intervals_goal',
+              'trace/damon_monitor_intervals_tune'}
+
+
 def check_features():
     sys.path.insert(0, os.path.join(DAMO_COPY, 'src'))
     import _damon_features  # damo's own list, with the merge version
@@ -530,7 +535,14 @@ def check_features():
     if missing:
         raise Fail('damo does not detect these features of stock 6.12: '
                    + ', '.join(missing) + '\n' + indent(out))
-    return f'{len(want)} sysfs and trace features of 6.12 detected'
+    missing = sorted(EXTENSIONS - have)
+    if missing:
+        raise Fail('damo does not detect these features of later kernels '
+                   'that this kernel has: ' + ', '.join(missing) + '\n'
+                   + indent(out))
+    return (f'{len(want)} sysfs and trace features of 6.12 detected, and '
+            f'{len(EXTENSIONS)} of later kernels: '
+            + ', '.join(sorted(EXTENSIONS)))
 
 
 def check_start_vaddr():
@@ -776,6 +788,66 @@ def check_addr_filter():
             f'{applied} applications')
 
 
+def check_allow_filter():
+    lo, hi = ENV.cold
+    ensure_stopped()
+    damo('start', '--target_pid', ENV.pid, '--damos_action', 'stat',
+         '--damos_filter', 'allow', 'addr', lo, hi, '--debug_damon')
+    try:
+        running_kdamond()
+        fdir = KDAMONDS + '/0/contexts/0/schemes/0/filters'
+        filt = {f: read(f'{fdir}/0/{f}') for f in
+                ('type', 'matching', 'allow', 'addr_start', 'addr_end')}
+        if filt != {'type': 'addr', 'matching': 'Y', 'allow': 'Y',
+                    'addr_start': str(lo), 'addr_end': str(hi)}:
+            raise Fail(f'filter 0 reads {filt}')
+        time.sleep(3)
+        regions = access_snapshot('--input', 'tried_regions_of', 0, 0, 0)
+        outside = [r for r in regions if r[0] < lo or r[1] > hi]
+        total = sum(r[1] - r[0] for r in regions)
+        if outside or not 0.9 * (hi - lo) <= total <= hi - lo:
+            raise Fail(f'tried regions of the scheme cover {total} bytes '
+                       f'(want 90-100% of [{lo}, {hi}), {hi - lo} bytes), '
+                       f'{len(outside)} reach outside:\n'
+                       + indent('\n'.join(' '.join(str(x) for x in r)
+                                          for r in regions)))
+    finally:
+        damo('stop', check=False)
+    return (f'{len(regions)} tried regions, {total / MIB:.1f} MiB, all in '
+            'the allowed cold half')
+
+
+def check_autotune():
+    ensure_stopped()
+    damo('start', '--target_pid', ENV.pid, '--monitoring_intervals_autotune',
+         '--debug_damon')
+    try:
+        running_kdamond()
+        attrs = KDAMONDS + '/0/contexts/0/monitoring_attrs/intervals'
+        goal = {f: read(f'{attrs}/intervals_goal/{f}') for f in
+                ('access_bp', 'aggrs', 'min_sample_us', 'max_sample_us')}
+        if goal != {'access_bp': '400', 'aggrs': '3',
+                    'min_sample_us': '5000', 'max_sample_us': '10000000'}:
+            raise Fail(f'intervals_goal reads {goal}')
+        with Trace('damon_monitor_intervals_tune') as tr:
+            time.sleep(10)
+            # report access writes update_tuned_intervals first.
+            regions = access_snapshot()
+        sample = int(read(f'{attrs}/sample_us'))
+        aggr = int(read(f'{attrs}/aggr_us'))
+        if not 5000 <= sample <= 10000000 or aggr != sample * 20:
+            raise Fail(f'after `damo report access`, sample_us {sample} and '
+                       f'aggr_us {aggr}: want 5 ms to 10 s, 20 samples per '
+                       'aggregation')
+        if not regions:
+            raise Fail('`damo report access` showed no region')
+    finally:
+        damo('stop', check=False)
+    return (f'goal 4% over 3 aggregations; sampling interval {sample} us '
+            f'after {len(tr.events)} tuning steps, {len(regions)} regions '
+            'reported')
+
+
 def check_pageout():
     if not ENV.swap:
         raise Fail(f'no swap: {ENV.swap_err}')
@@ -818,6 +890,8 @@ CHECKS = [
     ('report-heatmap', check_heatmap),
     ('report-wss', check_wss),
     ('stat-addr-filter', check_addr_filter),
+    ('allow-addr-filter', check_allow_filter),
+    ('intervals-autotune', check_autotune),
     ('pageout-cold-half', check_pageout),
     ('stop', check_stop),
 ]
