@@ -423,6 +423,9 @@ struct damos_quota {
  * @sz_tried:	Their total size, in bytes.
  * @nr_applied:	Regions the action was applied to, at least in part.
  * @sz_applied:	Bytes the action was applied to.
+ * @sz_ops_filter_passed: Bytes of the tried regions that passed the filters
+ *		the operations set applies (all of a region without such
+ *		filters).
  * @qt_exceeds:	Quota windows that ran out: in which the bytes the scheme
  *		was applied to reached its effective quota.  Each window
  *		counts once.
@@ -432,6 +435,7 @@ struct damos_quota {
 struct damos_stat {
 	unsigned long nr_tried, sz_tried;
 	unsigned long nr_applied, sz_applied;
+	unsigned long sz_ops_filter_passed;
 	unsigned long qt_exceeds;
 };
 
@@ -541,7 +545,12 @@ enum damon_ops_id {
  *			of &supported_filters, and return how many bytes it
  *			was applied to.  The filters are skipped when a core
  *			filter let the region in (the private
- *			core_filters_allowed of &struct damos).
+ *			core_filters_allowed of &struct damos).  The bytes
+ *			that passed the filters applied here, whether or not
+ *			the action then succeeded on them, go to
+ *			*@sz_filter_passed, which holds the size of the
+ *			region on entry: a hook that applies no filter to the
+ *			region leaves it alone.
  *
  * Any hook may be NULL.  Only the kdamond of the context calls them, in
  * process context, one at a time; they may sleep.  In the life of a kdamond:
@@ -572,7 +581,8 @@ struct damon_operations {
 				struct damon_region *r, struct damos *scheme);
 	unsigned long (*apply_scheme)(struct damon_ctx *ctx,
 				      struct damon_target *t,
-				      struct damon_region *r, struct damos *scheme);
+				      struct damon_region *r, struct damos *scheme,
+				      unsigned long *sz_filter_passed);
 };
 
 /**

@@ -913,32 +913,24 @@ static void damos_apply_region(struct damon_ctx *ctx, struct damon_target *t,
 			       struct damos *s, unsigned int sidx,
 			       struct list_head *walkers)
 {
-	unsigned long sz = damon_sz_region(r), applied = 0;
+	unsigned long sz = damon_sz_region(r), applied = 0, passed = sz;
 	struct damos_quota *q = &s->quota;
 	u64 begin;
 
 	s->stat.nr_tried++;
 	s->stat.sz_tried += sz;
-	/*
-	 * The bytes that pass the filters are known only to the ops, and only
-	 * once they apply the action: walkers get the whole region when no
-	 * ops filter is set, and the bytes DAMOS_STAT reports otherwise.
-	 */
-	if (!damos_has_ops_filter(s))
-		damos_walk(walkers, ctx, t, r, s, sz);
-
 	if (trace_damos_before_apply_enabled())
 		trace_damos_before_apply(DAMOS_TRACE_CTX_IDX, sidx, tidx, r,
 					 t->nr_regions);
 	begin = ktime_get_ns();
+	/* The bytes that pass the ops filters are known once they apply. */
 	if (ctx->ops.apply_scheme)
-		applied = ctx->ops.apply_scheme(ctx, t, r, s);
+		applied = ctx->ops.apply_scheme(ctx, t, r, s, &passed);
 	q->total_charged_ns += ktime_get_ns() - begin;
 	q->total_charged_sz += sz;
 	q->charged_sz += sz;
-	if (damos_has_ops_filter(s))
-		damos_walk(walkers, ctx, t, r, s,
-			   s->action == DAMOS_STAT ? applied : 0);
+	s->stat.sz_ops_filter_passed += passed;
+	damos_walk(walkers, ctx, t, r, s, passed);
 	if (applied) {
 		s->stat.nr_applied++;
 		s->stat.sz_applied += applied;

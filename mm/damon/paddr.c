@@ -306,6 +306,7 @@ struct damon_pa_apply {
 	struct list_head folios;
 	unsigned long nr_pages;
 	unsigned long applied;
+	unsigned long passed;
 };
 
 /*
@@ -416,6 +417,9 @@ static bool damon_pa_valid_nid(int nid)
  * without a filter to apply, the whole region counts and no folio is
  * visited, so that a "stat" scheme costs nothing per page.
  *
+ * When it applies filters, the bytes of the folios that passed them go to
+ * *@sz_filter_passed, whatever the action then did with them.
+ *
  * Return: the bytes the action was applied to; for DAMOS_STAT, the bytes
  * of the LRU folios that passed the filters, or the size of @r if it has no
  * filter applied here.
@@ -423,13 +427,15 @@ static bool damon_pa_valid_nid(int nid)
 static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 					   struct damon_target *t,
 					   struct damon_region *r,
-					   struct damos *s)
+					   struct damos *s,
+					   unsigned long *sz_filter_passed)
 {
 	struct damon_pa_apply a = {
 		.s = s,
 		.folios = LIST_HEAD_INIT(a.folios),
 	};
-	unsigned long addr = r->ar.start, start, end;
+	bool filtered = !s->core_filters_allowed && damon_pa_has_folio_filter(s);
+	unsigned long addr = r->ar.start, start, end, sz;
 	struct folio *folio;
 
 	if ((s->action == DAMOS_MIGRATE_HOT ||
@@ -437,8 +443,7 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 	    !damon_pa_valid_nid(s->target_nid))
 		return 0;
 	/* A core filter that allowed the region skips the folio filters. */
-	if (s->action == DAMOS_STAT &&
-	    (s->core_filters_allowed || !damon_pa_has_folio_filter(s)))
+	if (s->action == DAMOS_STAT && !filtered)
 		return damon_sz_region(r);
 
 	while (addr < r->ar.end) {
@@ -452,15 +457,20 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 		}
 		start = PFN_PHYS(folio_pfn(folio));
 		end = start + folio_size(folio);
-		if (!damon_pa_filter_out(s, folio) &&
-		    damon_pa_apply_folio(&a, folio))
-			a.applied += min(end, r->ar.end) - max(start, addr);
+		sz = min(end, r->ar.end) - max(start, addr);
+		if (!damon_pa_filter_out(s, folio)) {
+			a.passed += sz;
+			if (damon_pa_apply_folio(&a, folio))
+				a.applied += sz;
+		}
 		folio_put(folio);
 		addr = end;
 		if (a.nr_pages >= DAMON_PA_BATCH_PAGES)
 			damon_pa_flush(&a);
 	}
 	damon_pa_flush(&a);
+	if (filtered)
+		*sz_filter_passed = a.passed;
 	return a.applied;
 }
 

@@ -767,7 +767,8 @@ static unsigned long damon_va_madvise(struct damon_target *t,
 static unsigned long damon_va_apply_scheme(struct damon_ctx *ctx,
 					   struct damon_target *t,
 					   struct damon_region *r,
-					   struct damos *s)
+					   struct damos *s,
+					   unsigned long *sz_filter_passed)
 {
 	switch (s->action) {
 	case DAMOS_WILLNEED:

@@ -28,13 +28,23 @@ static struct {
 	unsigned long sizes[DAMOS_FAKE_MAX_CALLS];
 	bool core_allowed[DAMOS_FAKE_MAX_CALLS];
 	unsigned long sz_total;
+	bool filter_half;
+	unsigned int nr_bad_passed;
 } damos_fake;
 
+/* Applies to whole regions; filters out half of each if filter_half. */
 static unsigned long damos_fake_apply(struct damon_ctx *ctx,
 				      struct damon_target *t,
-				      struct damon_region *r, struct damos *s)
+				      struct damon_region *r, struct damos *s,
+				      unsigned long *sz_filter_passed)
 {
 	unsigned long sz = damon_sz_region(r);
+
+	/* Called by kdamonds too: count what a test checks later. */
+	if (*sz_filter_passed != sz)
+		damos_fake.nr_bad_passed++;
+	if (damos_fake.filter_half)
+		*sz_filter_passed = sz / 2;
 
 	if (damos_fake.nr_calls < DAMOS_FAKE_MAX_CALLS) {
 		damos_fake.starts[damos_fake.nr_calls] = r->ar.start;
@@ -976,6 +986,35 @@ static void damos_test_walk(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, &walkers));
 	KUNIT_EXPECT_EQ(test, w.nr, 4U);
 	KUNIT_EXPECT_EQ(test, s->stat.nr_tried, 8UL);
+	/* Without filters of the ops, all of each region passed them. */
+	KUNIT_EXPECT_EQ(test, s->stat.sz_ops_filter_passed, 8 * PG);
+}
+
+/*
+ * What the ops report as having passed their filters goes to the walkers
+ * and to sz_ops_filter_passed, and nothing else changes.
+ */
+static void damos_test_ops_filter_passed(struct kunit *test)
+{
+	struct damon_ctx *ctx = damos_test_ctx(test);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT, 0);
+	struct damos_test_walk w = {};
+	struct damon_request req = {
+		.arg = &w, .walk_fn = damos_test_walk_fn, .walk_seq = 1,
+	};
+	LIST_HEAD(walkers);
+
+	damos_test_target(test, ctx, 4, 2);
+	damos_fake.filter_half = true;
+	list_add(&req.list, &walkers);
+	KUNIT_EXPECT_TRUE(test, damos_test_pass(ctx, &walkers));
+	KUNIT_EXPECT_EQ(test, w.nr, 4U);
+	KUNIT_EXPECT_EQ(test, w.sz, 4 * PG);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_ops_filter_passed, 4 * PG);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_tried, 8 * PG);
+	KUNIT_EXPECT_EQ(test, s->stat.sz_applied, 8 * PG);
+	/* The ops got the size of the region to start from. */
+	KUNIT_EXPECT_EQ(test, damos_fake.nr_bad_passed, 0U);
 }
 
 /* === with a running kdamond === */
@@ -1428,6 +1467,7 @@ static struct kunit_case damon_schemes_cases[] = {
 	KUNIT_CASE(damos_test_apply_interval),
 	KUNIT_CASE(damos_test_apply_mid_interval),
 	KUNIT_CASE(damos_test_walk),
+	KUNIT_CASE(damos_test_ops_filter_passed),
 	KUNIT_CASE(damos_test_request_walk),
 	KUNIT_CASE(damos_test_commit_rearm),
 	KUNIT_CASE(damos_test_request_walk_interrupted),
