@@ -574,6 +574,7 @@ struct damon_sysfs_stats {
  * @ar:			Values of "start" and "end".
  * @nr_accesses:	Value of "nr_accesses".
  * @age:		Value of "age".
+ * @sz_filter_passed:	Value of "sz_filter_passed".
  * @list:		Link in the list a tried-regions walk collects,
  *			before the directory is added.
  */
@@ -582,14 +583,15 @@ struct damon_sysfs_tried_region {
 	struct damon_addr_range ar;
 	unsigned long nr_accesses;
 	unsigned long age;
+	unsigned long sz_filter_passed;
 	struct list_head list;
 };
 
 /*
- * Longest line of tried_regions/table: four unsigned longs of up to 20
+ * Longest line of tried_regions/table: five unsigned longs of up to 20
  * digits, each followed by a space or, the last one, a newline.
  */
-#define DAMON_SYSFS_TRIED_LINE_MAX	(4 * 21)
+#define DAMON_SYSFS_TRIED_LINE_MAX	(5 * 21)
 
 /*
  * Longest first line of tried_regions/table, "# generation G regions N": G

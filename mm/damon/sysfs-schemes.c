@@ -239,6 +239,8 @@ static struct damon_sysfs_file damon_sysfs_stats_files[] = {
 			  stat.nr_applied),
 	DAMON_SYSFS_UL_RO("sz_applied", struct damon_sysfs_stats,
 			  stat.sz_applied),
+	DAMON_SYSFS_UL_RO("sz_ops_filter_passed", struct damon_sysfs_stats,
+			  stat.sz_ops_filter_passed),
 	DAMON_SYSFS_UL_RO("qt_exceeds", struct damon_sysfs_stats,
 			  stat.qt_exceeds),
 	{ }
@@ -254,6 +256,8 @@ static struct damon_sysfs_file damon_sysfs_tried_region_files[] = {
 	DAMON_SYSFS_UL_RO("nr_accesses", struct damon_sysfs_tried_region,
 			  nr_accesses),
 	DAMON_SYSFS_UL_RO("age", struct damon_sysfs_tried_region, age),
+	DAMON_SYSFS_UL_RO("sz_filter_passed", struct damon_sysfs_tried_region,
+			  sz_filter_passed),
 	{ }
 };
 
@@ -706,6 +710,8 @@ static int damon_sysfs_stats_publish(struct damon_sysfs_context *dir,
 		WRITE_ONCE(stat->sz_tried, v->vals[i].stat.sz_tried);
 		WRITE_ONCE(stat->nr_applied, v->vals[i].stat.nr_applied);
 		WRITE_ONCE(stat->sz_applied, v->vals[i].stat.sz_applied);
+		WRITE_ONCE(stat->sz_ops_filter_passed,
+			   v->vals[i].stat.sz_ops_filter_passed);
 		WRITE_ONCE(stat->qt_exceeds, v->vals[i].stat.qt_exceeds);
 	}
 	return 0;
@@ -906,6 +912,7 @@ static void damon_sysfs_tried_walk_fn(void *arg, struct damon_ctx *ctx,
 	region->ar = r->ar;
 	region->nr_accesses = damon_nr_accesses_now(ctx, r);
 	region->age = r->age;
+	region->sz_filter_passed = sz_filter_passed;
 	list_add_tail(&region->list, &tried->regions);
 	tried->nr++;
 }
@@ -982,9 +989,9 @@ static int damon_sysfs_tried_bytes_prepare(struct damon_sysfs_context *dir,
  *		for the terminating NUL.
  *
  * Writes the header, "# generation @gen regions N" where N is the number of
- * children of @arr, then one line, "start end nr_accesses age" in decimal
- * as the files of the child show them, per child of @arr, in order.  With
- * no child, writes nothing.
+ * children of @arr, then one line, "start end nr_accesses age
+ * sz_filter_passed" in decimal as the files of the child show them, per
+ * child of @arr, in order.  With no child, writes nothing.
  *
  * Context: Any context, with the children of @arr kept from changing:
  * &damon_sysfs_lock held.
@@ -1004,9 +1011,9 @@ damon_sysfs_tried_table_fill(struct damon_sysfs_array *arr, u64 gen,
 			arr->nr);
 	for (i = 0; i < arr->nr; i++) {
 		r = damon_sysfs_item(arr, i, struct damon_sysfs_tried_region);
-		len += scnprintf(buf + len, size - len, "%lu %lu %lu %lu\n",
+		len += scnprintf(buf + len, size - len, "%lu %lu %lu %lu %lu\n",
 				 r->ar.start, r->ar.end, r->nr_accesses,
-				 r->age);
+				 r->age, r->sz_filter_passed);
 	}
 	return len;
 }

@@ -934,10 +934,12 @@ static ssize_t damon_sysfs_test_read7(struct damon_sysfs_tried_regions *tried,
 static void damon_sysfs_test_tried_table(struct kunit *test)
 {
 	struct damon_sysfs_tried_region regions[NR_TEST_TRIED] = {
-		{ .ar = { 4096, 8192 }, .nr_accesses = 0, .age = 7 },
+		{ .ar = { 4096, 8192 }, .nr_accesses = 0, .age = 7,
+		  .sz_filter_passed = 4096 },
 		{ .ar = { 8192, 20480 }, .nr_accesses = 20, .age = 0 },
 		{ .ar = { ULONG_MAX - 1, ULONG_MAX },
-		  .nr_accesses = ULONG_MAX, .age = ULONG_MAX },
+		  .nr_accesses = ULONG_MAX, .age = ULONG_MAX,
+		  .sz_filter_passed = ULONG_MAX },
 	};
 	struct kobject *items[NR_TEST_TRIED];
 	struct damon_sysfs_tried_regions tried = {
@@ -959,8 +961,8 @@ static void damon_sysfs_test_tried_table(struct kunit *test)
 	want = kunit_kzalloc(test, size, GFP_KERNEL);
 	if (!table || !got || !want)
 		kunit_skip(test, "out of memory");
-	snprintf(huge_line, sizeof(huge_line), "%lu %lu %lu %lu\n",
-		 ULONG_MAX - 1, ULONG_MAX, ULONG_MAX, ULONG_MAX);
+	snprintf(huge_line, sizeof(huge_line), "%lu %lu %lu %lu %lu\n",
+		 ULONG_MAX - 1, ULONG_MAX, ULONG_MAX, ULONG_MAX, ULONG_MAX);
 	/* The longest line fits in the room given per line. */
 	KUNIT_EXPECT_LE(test, strlen(huge_line),
 			(size_t)DAMON_SYSFS_TRIED_LINE_MAX);
@@ -969,9 +971,8 @@ static void damon_sysfs_test_tried_table(struct kunit *test)
 	/* So does the longest header. */
 	KUNIT_EXPECT_LE(test, strlen(huge_header),
 			(size_t)DAMON_SYSFS_TRIED_HEADER_MAX);
-	snprintf(want, size,
-		 "# generation 42 regions 3\n4096 8192 0 7\n8192 20480 20 0\n%s",
-		 huge_line);
+	snprintf(want, size, "# generation 42 regions 3\n"
+		 "4096 8192 0 7 4096\n8192 20480 20 0 0\n%s", huge_line);
 
 	len = damon_sysfs_tried_table_fill(&tried.arr, 42, table, size);
 	KUNIT_EXPECT_EQ(test, len, strlen(want));

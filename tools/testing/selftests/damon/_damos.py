@@ -29,6 +29,8 @@ ULONG_MAX = (1 << 64) - 1
 UINT_MAX = (1 << 32) - 1
 
 STATS = ('nr_tried', 'sz_tried', 'nr_applied', 'sz_applied', 'qt_exceeds')
+# Stats files of later kernels, read when they exist.
+STATS_EXT = ('sz_ops_filter_passed',)
 
 
 def schemes_dir(k=0, c=0):
@@ -175,7 +177,8 @@ def stats(s=0, k=0, c=0, update=True):
     if update:
         must_cmd('update_schemes_stats', k)
     d = f'{scheme_dir(s, k, c)}/stats'
-    return {name: int(ds.read(f'{d}/{name}')) for name in STATS}
+    names = STATS + tuple(n for n in STATS_EXT if os.path.exists(f'{d}/{n}'))
+    return {name: int(ds.read(f'{d}/{name}')) for name in names}
 
 
 class TriedRegion:
@@ -184,6 +187,11 @@ class TriedRegion:
         self.end = int(ds.read(f'{d}/end'))
         self.nr_accesses = int(ds.read(f'{d}/nr_accesses'))
         self.age = int(ds.read(f'{d}/age'))
+        # An extension from later kernels: None where absent.
+        try:
+            self.sz_filter_passed = int(ds.read(f'{d}/sz_filter_passed'))
+        except FileNotFoundError:
+            self.sz_filter_passed = None
 
     def size(self):
         return self.end - self.start

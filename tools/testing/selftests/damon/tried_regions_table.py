@@ -9,10 +9,10 @@ The file is an extension beyond the 6.12 ABI.  Two kdamonds run in turn:
   stat scheme over every region: the table is empty before the first
   update_schemes_tried_regions and after clear_schemes_tried_regions;
   after an update, its header gives a generation and the number of lines,
-  its lines are the directories' start, end, nr_accesses and age in order,
-  it reads the same in small and large pieces, and
-  update_schemes_tried_bytes leaves it alone; the next update gives the
-  table a higher generation, which a reader that read the old table's
+  its lines are the directories' start, end, nr_accesses, age and
+  sz_filter_passed in order, it reads the same in small and large pieces,
+  and update_schemes_tried_bytes leaves it alone; the next update gives
+  the table a higher generation, which a reader that read the old table's
   header sees when it reads the header again;
 - paddr over the largest System RAM range with exactly 5000 regions and a
   stat scheme over every region: a snapshot of several pages, which must
@@ -60,9 +60,9 @@ def header(text):
 
 
 def parse(text):
-    """The table's lines after its header as (start, end, nr_accesses, age)
-    tuples, or None if the header is missing or does not count the lines,
-    or if a line is not four decimal numbers."""
+    """The table's lines after its header as (start, end, nr_accesses, age,
+    sz_filter_passed) tuples, or None if the header is missing or does not
+    count the lines, or if a line is not five decimal numbers."""
     rows = []
     head = header(text)
     lines = text.decode('ascii').splitlines()[1:]
@@ -70,14 +70,15 @@ def parse(text):
         return None
     for line in lines:
         fields = line.split(' ')
-        if len(fields) != 4 or not all(f.isdigit() for f in fields):
+        if len(fields) != 5 or not all(f.isdigit() for f in fields):
             return None
         rows.append(tuple(int(f) for f in fields))
     return rows
 
 
 def dir_rows(regions):
-    return [(r.start, r.end, r.nr_accesses, r.age) for r in regions]
+    return [(r.start, r.end, r.nr_accesses, r.age, r.sz_filter_passed)
+            for r in regions]
 
 
 def first_difference(a, b):
@@ -111,10 +112,10 @@ def vaddr_case(t):
     t.diag(f'{len(regions)} tried regions, {len(text)} bytes of table')
     t.ok(rows is not None and text.endswith(b'\n'),
          'the table is a header with the number of lines, then lines of '
-         '"start end nr_accesses age"', f'{text[:200]!r}')
+         '"start end nr_accesses age sz_filter_passed"', f'{text[:200]!r}')
     t.ok(regions and rows == want, 'the table lists the tried region '
          'directories in order', first_difference(rows or [], want))
-    t.ok(sum(end - start for start, end, _, _ in rows or []) == total,
+    t.ok(sum(r[1] - r[0] for r in rows or []) == total,
          'the sizes in the table sum to total_bytes',
          f'total_bytes {total}')
     pieces = [read_table(n) for n in (1, 7, 100, 4096)]
