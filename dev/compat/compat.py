@@ -513,6 +513,7 @@ def wait_for(cond, secs, step=1.0):
 
 # Features of later kernels that this kernel has, by damo's names.
 EXTENSIONS = {'sysfs/allow_filter', 'sysfs/intervals_goal',
+              'sysfs/sz_ops_filter_passed',
               'trace/damon_monitor_intervals_tune'}
 
 
