@@ -57,7 +57,14 @@ include/linux/damon.h is the kernel API: damon_start(), damon_stop(),
 damon_commit_ctx() and damon_request() to run code in the kdamond.  The
 damon_aggregated and damos_before_apply tracepoints report the regions of
 each aggregation and each region a scheme is about to act on, and cost
-nothing while disabled.'''),
+nothing while disabled.
+
+Three features of later kernels come with it, each off unless asked for:
+an intervals goal, with which the kdamond tunes its sampling and
+aggregation intervals toward a share of the access events it can see
+(Linux 6.15; each change is traced by damon_monitor_intervals_tune),
+DAMOS filters that allow memory as well as reject it (6.15), and the
+count of the bytes that pass the filters of the operations set (6.14).'''),
     ('vaddr',
      ['mm/damon/ops-common.[ch]', 'mm/damon/vaddr.[ch]'],
      ['DAMON_VADDR'],
@@ -106,7 +113,14 @@ of them; value files are checked against their members' types at build
 time.  "on" and "commit" build a fresh context from the files and hand it
 to the core, so a running kdamond never reads them.  The schemes/ part is
 in the same patch because the kdamond directory's state commands and the
-context directory both refer to it.'''),
+context directory both refer to it.
+
+Beyond 6.12, and without changing any of its files: the intervals_goal/
+directory and the update_tuned_intervals command, filters/<F>/allow,
+stats/sz_ops_filter_passed and tried_regions/<R>/sz_filter_passed, as
+later kernels have them so that damo recognises them; and
+tried_regions/table, all tried regions of a scheme in one file, which no
+kernel has.'''),
     ('modules',
      ['mm/damon/modules-common.[ch]', 'mm/damon/reclaim.c',
       'mm/damon/lru_sort.c'],
