@@ -7,7 +7,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/.build
 LINUX=$BUILD/linux
 LOGS=$BUILD/logs
-LOCK=$BUILD/build.lock
+# Builds take turns on this lock; make check's background build of the
+# debug kernel has one of its own (see dev/check.sh).
+LOCK=${BUILD_LOCK:-$BUILD/build.lock}
 mkdir -p "$BUILD" "$LOGS"
 
 export CCACHE_DIR=${CCACHE_DIR:-/root/.ccache}
