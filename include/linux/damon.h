@@ -695,6 +695,12 @@ struct damon_request {
  * @attrs:	The monitoring attributes.  Change them with damon_set_attrs().
  * @targets:	The &struct damon_target list.
  * @schemes:	The &struct damos list, in the order the schemes are applied.
+ * @after_aggregation: Optional.  Called by the kdamond at the end of every
+ *		aggregation interval, once the regions were merged and split
+ *		and the counts of the interval moved to
+ *		&damon_region.last_nr_accesses, to read the results in place.
+ *		It runs in the kdamond, like a function of damon_request(),
+ *		and should be quick.  Set it before the context starts.
  * @run_lock:	Serialises starting and stopping the context.
  * @kdamond_lock: Protects @kdamond and @kdamond_id.
  * @kdamond:	The thread monitoring the context, or NULL when the context
@@ -722,13 +728,14 @@ struct damon_request {
  *				only.
  * @rnd_state:	State of damon_rand().  Kdamond only.
  *
- * The first four fields follow the ownership rule of the header comment.
+ * The first five fields follow the ownership rule of the header comment.
  */
 struct damon_ctx {
 	struct damon_operations ops;
 	struct damon_attrs attrs;
 	struct list_head targets;
 	struct list_head schemes;
+	void (*after_aggregation)(struct damon_ctx *ctx);
 
 	/* The fields below belong to the core. */
 	struct mutex run_lock;

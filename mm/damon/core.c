@@ -1314,6 +1314,8 @@ static int kdamond_fn(void *data)
 				kdamond_sis_after(ctx, ctx->attrs.aggr_interval);
 			if (ctx->attrs.intervals_goal.aggrs)
 				kdamond_tune_intervals(ctx);
+			if (ctx->after_aggregation && !kthread_should_stop())
+				ctx->after_aggregation(ctx);
 			kdamond_requests_aggregated(ctx);
 		}
 		if (ctx->passed_sample_intervals >= ctx->next_ops_update_sis) {

@@ -6,10 +6,12 @@
  */
 
 #include <kunit/test.h>
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/damon.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/math.h>
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -1701,6 +1703,33 @@ static void damon_test_tune_intervals_running(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
 }
 
+static atomic_t damon_test_nr_after_aggregation;
+
+static void damon_test_after_aggregation_fn(struct damon_ctx *ctx)
+{
+	atomic_inc(&damon_test_nr_after_aggregation);
+}
+
+/* The after_aggregation hook runs once per aggregation interval. */
+static void damon_test_after_aggregation(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_runnable_ctx(test);
+	struct damon_test_req_arg arg = { .ctx = ctx };
+	struct damon_request req = { .fn = damon_test_req_fn, .arg = &arg };
+	int nr;
+
+	atomic_set(&damon_test_nr_after_aggregation, 0);
+	ctx->after_aggregation = damon_test_after_aggregation_fn;
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	msleep(100);
+	KUNIT_ASSERT_EQ(test, damon_request(ctx, &req), 0);
+	nr = atomic_read(&damon_test_nr_after_aggregation);
+	KUNIT_EXPECT_GT(test, nr, 0);
+	/* One call per aggregation, give or take the one in flight. */
+	KUNIT_EXPECT_LE(test, abs(nr - (int)arg.nr_aggregations), 1);
+	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+}
+
 static void damon_test_intervals_goal_invalid(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_test_ctx(test);
@@ -1946,6 +1975,7 @@ static struct kunit_case damon_core_cases[] = {
 	KUNIT_CASE(damon_test_observed_access_bp),
 	KUNIT_CASE(damon_test_tune_intervals_running),
 	KUNIT_CASE(damon_test_intervals_goal_invalid),
+	KUNIT_CASE(damon_test_after_aggregation),
 	/* damon_commit_ctx() */
 	KUNIT_CASE(damon_test_commit_ctx),
 	KUNIT_CASE(damon_test_commit_ctx_adds_and_replaces),
