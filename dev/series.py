@@ -123,9 +123,10 @@ tried_regions/table, all tried regions of a scheme in one file, which no
 kernel has.'''),
     ('modules',
      ['mm/damon/modules-common.[ch]', 'mm/damon/reclaim.c',
-      'mm/damon/lru_sort.c'],
-     ['DAMON_RECLAIM', 'DAMON_LRU_SORT'],
-     'mm/damon: add DAMON_RECLAIM and DAMON_LRU_SORT',
+      'mm/damon/lru_sort.c', 'mm/damon/stat.[ch]'],
+     ['DAMON_RECLAIM', 'DAMON_LRU_SORT', 'DAMON_STAT',
+      'DAMON_STAT_ENABLED_DEFAULT'],
+     'mm/damon: add DAMON_RECLAIM, DAMON_LRU_SORT and DAMON_STAT',
      '''Two uses of DAMOS are common enough to be worth a switch that needs no
 user-space tool: reclaiming memory that has been idle for a while before
 memory runs short, and sorting the LRU lists by the access pattern so
@@ -135,7 +136,12 @@ Add them as built-in modules driven by module parameters, with the
 parameters, defaults and statistics of 6.12.  Both build a physical
 address monitoring context with one or two schemes from their parameters
 and commit new parameters into the running context; modules-common.c
-holds what they share.'''),
+holds what they share.
+
+Add DAMON_STAT as well, from later kernels: a physical address context
+with self-tuning intervals and no scheme, whose kdamond sums the regions
+up after every aggregation interval into a memory bandwidth estimate and
+the percentiles of idle time, cheap enough to be left on.'''),
     ('kunit',
      ['mm/damon/tests/*'],
      ['*_KUNIT_TEST'],

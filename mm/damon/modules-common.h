@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Code shared by the DAMOS-based modules, DAMON_RECLAIM and DAMON_LRU_SORT.
+ * Code shared by the modules: DAMON_RECLAIM, DAMON_LRU_SORT and DAMON_STAT.
  *
  * Each module keeps its inputs in plain variables that module parameters
  * point to, and a &struct damon_module that holds its running state.  The
