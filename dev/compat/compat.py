@@ -514,7 +514,8 @@ def wait_for(cond, secs, step=1.0):
 # Features of later kernels that this kernel has, by damo's names.
 EXTENSIONS = {'sysfs/allow_filter', 'sysfs/intervals_goal',
               'sysfs/sz_ops_filter_passed',
-              'trace/damon_monitor_intervals_tune'}
+              'trace/damon_monitor_intervals_tune', 'interface/damon_stat',
+              'stat/aggr_interval', 'stat/negative_idle_time'}
 
 
 def check_features():

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""DAMON_STAT (from later kernels) sums the physical memory's access pattern
+up in read-only module parameters, cheaply.
+
+- the parameters exist with their modes; "enabled" reads N;
+- "enabled" Y starts one kdamond, and a sysfs kdamond then cannot start
+  (EBUSY): both would sample the same Accessed bits;
+- on a quiet system, after a while: aggr_interval_us is positive, the 101
+  memory_idle_ms_percentiles do not decrease, and the kdamond uses little
+  CPU (printed; the bound is generous);
+- with a workload that writes 256 MiB all the time, the bandwidth estimate
+  rises well above the quiet one, and the least idle memory shows a
+  negative idle time (accessed for that long);
+- "enabled" N stops the kdamond.
+"""
+
+import errno
+import os
+import time
+
+import _damon_sysfs as ds
+import _damos as dm
+
+PARAMS = '/sys/module/damon_stat/parameters'
+FILES = {'enabled': 0o600, 'estimated_memory_bandwidth': 0o400,
+         'memory_idle_ms_percentiles': 0o400, 'aggr_interval_us': 0o400}
+WATCH_SECS = 12
+
+
+def param(name):
+    return ds.read(f'{PARAMS}/{name}')
+
+
+def percentiles():
+    return [int(v) for v in param('memory_idle_ms_percentiles').split(',')]
+
+
+def cpu_ticks(pid):
+    with open(f'/proc/{pid}/stat', encoding='ascii') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def bandwidth_over(secs):
+    """The mean of the bandwidth estimate, read every half second."""
+    vals = []
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        vals.append(int(param('estimated_memory_bandwidth')))
+        time.sleep(0.5)
+    return sum(vals) / len(vals)
+
+
+def main(t):
+    if not os.path.isdir(PARAMS):
+        ds.skip_all('no DAMON_STAT (CONFIG_DAMON_STAT)')
+    t.set_plan(8)
+    ds.reset()
+    modes = {n: os.stat(f'{PARAMS}/{n}').st_mode & 0o777 for n in FILES}
+    t.ok(modes == FILES and param('enabled') == 'N', 'the parameters exist '
+         'with their modes, and enabled reads N', f'{modes}')
+
+    before = set(ds.kdamond_threads())
+    ds.must_write(f'{PARAMS}/enabled', 'Y')
+    try:
+        new = set(ds.kdamond_threads()) - before
+        t.ok(param('enabled') == 'Y' and len(new) == 1, 'enabled Y starts '
+             'one kdamond', f'enabled {param("enabled")}, new {new}')
+        pid = new.pop() if new else None
+
+        ds.setup('paddr', [(None, [dm.system_ram()])])
+        err = ds.start()
+        t.ok(err == errno.EBUSY, 'a sysfs kdamond cannot start while '
+             'DAMON_STAT runs', ds.errname(err))
+        ds.reset()
+
+        ticks0 = cpu_ticks(pid) if pid else 0
+        quiet = bandwidth_over(WATCH_SECS)
+        ticks = cpu_ticks(pid) - ticks0 if pid else 0
+        share = ticks / os.sysconf('SC_CLK_TCK') / WATCH_SECS
+        pcts = percentiles()
+        aggr = int(param('aggr_interval_us'))
+        t.diag(f'quiet: kdamond CPU {share * 100:.1f}% of one CPU, '
+               f'bandwidth {quiet / dm.MIB:.1f} MiB/s, aggregation '
+               f'{aggr} us, idle ms at 0/50/100%: {pcts[0]}/{pcts[50]}/'
+               f'{pcts[100]}')
+        t.ok(aggr > 0 and len(pcts) == 101 and
+             all(a <= b for a, b in zip(pcts, pcts[1:])),
+             'aggr_interval_us is positive and the 101 percentiles do not '
+             'decrease', f'aggr {aggr}, percentiles {pcts}')
+        t.ok(pid and share < 0.25, 'the kdamond takes little CPU on a quiet '
+             'system', f'{share * 100:.1f}% of one CPU')
+
+        w = ds.Workload(256, 0, 256, 0)
+        busy = bandwidth_over(WATCH_SECS)
+        pcts = percentiles()
+        t.diag(f'busy: bandwidth {busy / dm.MIB:.1f} MiB/s, idle ms at '
+               f'0/50/100%: {pcts[0]}/{pcts[50]}/{pcts[100]}, aggregation '
+               f'{param("aggr_interval_us")} us')
+        t.ok(busy > 4 * quiet and busy > 0, 'the bandwidth estimate rises '
+             'with a workload that writes 256 MiB', f'quiet {quiet:.0f}, '
+             f'busy {busy:.0f} bytes/s')
+        t.ok(pcts[0] < 0, 'the least idle memory has been accessed '
+             '(negative idle time)', f'percentiles {pcts}')
+        w.stop()
+    finally:
+        ds.write(f'{PARAMS}/enabled', 'N')
+    gone = ds.wait_for(lambda: not set(ds.kdamond_threads()) - before, 30)
+    t.ok(gone and param('enabled') == 'N', 'enabled N stops the kdamond',
+         f'enabled {param("enabled")}, threads {ds.kdamond_threads()}')
+
+
+if __name__ == '__main__':
+    dm.run(main)
