@@ -52,6 +52,16 @@ struct damon_addr_range {
 	unsigned long end;
 };
 
+/**
+ * struct damon_size_range - A closed range of sizes, [@min, @max].
+ * @min:	Smallest size in the range.
+ * @max:	Largest size in the range.
+ */
+struct damon_size_range {
+	unsigned long min;
+	unsigned long max;
+};
+
 /* Granularity of the monitoring: no region is smaller, and all are aligned. */
 #define DAMON_MIN_REGION	PAGE_SIZE
 
@@ -229,11 +239,16 @@ struct damos_access_pattern {
  * @DAMOS_FILTER_TYPE_MEMCG:	Its memory cgroup, against
  *				&damos_filter.memcg_id.
  * @DAMOS_FILTER_TYPE_YOUNG:	Whether it was accessed since the last check.
+ * @DAMOS_FILTER_TYPE_ACTIVE:	Whether it is on an active LRU list.
+ * @DAMOS_FILTER_TYPE_HUGEPAGE_SIZE: The size of the folio holding it, against
+ *				&damos_filter.sz_range.
+ * @DAMOS_FILTER_TYPE_UNMAPPED:	Whether no page table maps it.
  * @NR_DAMOS_FILTER_TYPES:	Number of filter types.
  *
  * The core applies the first two types, to whole regions or parts of them;
  * the operations set applies the others, page by page, if it lists them in
- * &damon_operations.supported_filters.
+ * &damon_operations.supported_filters.  The last three come from later
+ * kernels (Linux 6.15).
  */
 enum damos_filter_type {
 	DAMOS_FILTER_TYPE_ADDR,
@@ -241,6 +256,9 @@ enum damos_filter_type {
 	DAMOS_FILTER_TYPE_ANON,
 	DAMOS_FILTER_TYPE_MEMCG,
 	DAMOS_FILTER_TYPE_YOUNG,
+	DAMOS_FILTER_TYPE_ACTIVE,
+	DAMOS_FILTER_TYPE_HUGEPAGE_SIZE,
+	DAMOS_FILTER_TYPE_UNMAPPED,
 	NR_DAMOS_FILTER_TYPES,
 };
 
@@ -257,6 +275,8 @@ enum damos_filter_type {
  * @target_idx:	What &DAMOS_FILTER_TYPE_TARGET matches: the position of the
  *		target in &damon_ctx.targets, from 0.
  * @memcg_id:	What &DAMOS_FILTER_TYPE_MEMCG matches: a memory cgroup id.
+ * @sz_range:	What &DAMOS_FILTER_TYPE_HUGEPAGE_SIZE matches: folio sizes,
+ *		in bytes, from @sz_range.min to @sz_range.max included.
  *
  * The core filters run first, then the filters of the operations set, each
  * group in list order.  The first filter that decides for some memory
@@ -275,6 +295,7 @@ struct damos_filter {
 		struct damon_addr_range addr_range;
 		int target_idx;
 		unsigned short memcg_id;
+		struct damon_size_range sz_range;
 	};
 };
 

@@ -249,6 +249,16 @@ static bool damon_pa_filter_match(struct damos_filter *f, struct folio *folio)
 		if (match)
 			damon_pa_mkold_folio(folio);
 		break;
+	case DAMOS_FILTER_TYPE_ACTIVE:
+		match = folio_test_active(folio);
+		break;
+	case DAMOS_FILTER_TYPE_HUGEPAGE_SIZE:
+		match = folio_size(folio) >= f->sz_range.min &&
+			folio_size(folio) <= f->sz_range.max;
+		break;
+	case DAMOS_FILTER_TYPE_UNMAPPED:
+		match = !folio_mapped(folio);
+		break;
 	default:
 		break;
 	}
@@ -258,9 +268,8 @@ static bool damon_pa_filter_match(struct damos_filter *f, struct folio *folio)
 /* Whether @f is one of the filters applied here, folio by folio. */
 static bool damon_pa_folio_filter(struct damos_filter *f)
 {
-	return f->type == DAMOS_FILTER_TYPE_ANON ||
-		f->type == DAMOS_FILTER_TYPE_MEMCG ||
-		f->type == DAMOS_FILTER_TYPE_YOUNG;
+	return f->type != DAMOS_FILTER_TYPE_ADDR &&
+		f->type != DAMOS_FILTER_TYPE_TARGET;
 }
 
 static bool damon_pa_has_folio_filter(struct damos *s)
@@ -482,7 +491,10 @@ static unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 				  DAMON_PA_MIGRATE_ACTIONS : 0))
 #define DAMON_PA_FILTERS	(BIT(DAMOS_FILTER_TYPE_ANON) |			\
 				 BIT(DAMOS_FILTER_TYPE_MEMCG) |			\
-				 BIT(DAMOS_FILTER_TYPE_YOUNG))
+				 BIT(DAMOS_FILTER_TYPE_YOUNG) |			\
+				 BIT(DAMOS_FILTER_TYPE_ACTIVE) |		\
+				 BIT(DAMOS_FILTER_TYPE_HUGEPAGE_SIZE) |		\
+				 BIT(DAMOS_FILTER_TYPE_UNMAPPED))
 
 /* === Registration === */
 

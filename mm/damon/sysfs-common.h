@@ -544,6 +544,8 @@ struct damon_sysfs_watermarks {
  *			later kernels.
  * @target_idx:		Value of "damon_target_idx".
  * @range:		Values of "addr_start" and "addr_end".
+ * @sz_range:		Values of "min" and "max", an extension of the 6.12
+ *			ABI from later kernels.
  * @memcg_path:		Value of "memcg_path", or NULL when empty.
  *			Protected by a mutex of sysfs-schemes.c.
  */
@@ -554,6 +556,7 @@ struct damon_sysfs_filter {
 	bool allow;
 	int target_idx;
 	struct damon_addr_range range;
+	struct damon_size_range sz_range;
 	char *memcg_path;
 };
 
@@ -627,6 +630,10 @@ struct damon_sysfs_tried_regions {
  * @quotas:		The quotas/ directory.
  * @watermarks:		The watermarks/ directory.
  * @filters:		The filters/ directory, of &struct damon_sysfs_filter.
+ * @core_filters:	The core_filters/ directory, likewise, for filters of
+ *			the core only (an extension from later kernels).
+ * @ops_filters:	The ops_filters/ directory, likewise, for filters of
+ *			the operations set only (likewise).
  * @stats:		The stats/ directory.
  * @tried_regions:	The tried_regions/ directory.
  */
@@ -639,6 +646,8 @@ struct damon_sysfs_scheme {
 	struct damon_sysfs_quotas *quotas;
 	struct damon_sysfs_watermarks *watermarks;
 	struct damon_sysfs_array *filters;
+	struct damon_sysfs_array *core_filters;
+	struct damon_sysfs_array *ops_filters;
 	struct damon_sysfs_stats *stats;
 	struct damon_sysfs_tried_regions *tried_regions;
 };

@@ -53,6 +53,9 @@ damon_sysfs_filter_type_words[NR_DAMOS_FILTER_TYPES + 1] = {
 	[DAMOS_FILTER_TYPE_ANON] = "anon",
 	[DAMOS_FILTER_TYPE_MEMCG] = "memcg",
 	[DAMOS_FILTER_TYPE_YOUNG] = "young",
+	[DAMOS_FILTER_TYPE_ACTIVE] = "active",
+	[DAMOS_FILTER_TYPE_HUGEPAGE_SIZE] = "hugepage_size",
+	[DAMOS_FILTER_TYPE_UNMAPPED] = "unmapped",
 	[DAMOS_FILTER_TYPE_ADDR] = "addr",
 	[DAMOS_FILTER_TYPE_TARGET] = "target",
 };
@@ -213,6 +216,8 @@ static struct damon_sysfs_file damon_sysfs_filter_files[] = {
 	DAMON_SYSFS_UL("addr_end", struct damon_sysfs_filter, range.end),
 	DAMON_SYSFS_INT("damon_target_idx", struct damon_sysfs_filter,
 			target_idx),
+	DAMON_SYSFS_UL("min", struct damon_sysfs_filter, sz_range.min),
+	DAMON_SYSFS_UL("max", struct damon_sysfs_filter, sz_range.max),
 	{ }
 };
 
@@ -365,6 +370,10 @@ static const struct damon_sysfs_subdir damon_sysfs_scheme_subdirs[] = {
 			   watermarks, &damon_sysfs_watermarks_kind),
 	DAMON_SYSFS_SUBDIR("filters", struct damon_sysfs_scheme, filters,
 			   &damon_sysfs_filters_kind),
+	DAMON_SYSFS_SUBDIR("core_filters", struct damon_sysfs_scheme,
+			   core_filters, &damon_sysfs_filters_kind),
+	DAMON_SYSFS_SUBDIR("ops_filters", struct damon_sysfs_scheme,
+			   ops_filters, &damon_sysfs_filters_kind),
 	DAMON_SYSFS_SUBDIR("stats", struct damon_sysfs_scheme, stats,
 			   &damon_sysfs_stats_kind),
 	DAMON_SYSFS_SUBDIR("tried_regions", struct damon_sysfs_scheme,
@@ -430,15 +439,31 @@ static int damon_sysfs_memcg_id(const char *path, unsigned short *id)
 }
 #endif
 
-/* Add the filter of a filters/<N>/ directory to @s. */
+/* Which filters a filters directory takes. */
+enum damon_sysfs_filter_layer {
+	DAMON_SYSFS_FILTERS_ANY,	/* filters/ */
+	DAMON_SYSFS_FILTERS_CORE,	/* core_filters/: addr and target */
+	DAMON_SYSFS_FILTERS_OPS,	/* ops_filters/: the others */
+};
+
+/*
+ * Add the filter of a filters/<N>/ directory to @s.  -EINVAL if its type
+ * is not one that its directory, of @layer, takes.
+ */
 static int damon_sysfs_add_filter(struct damos *s,
-				  struct damon_sysfs_filter *dir)
+				  struct damon_sysfs_filter *dir,
+				  enum damon_sysfs_filter_layer layer)
 {
+	enum damos_filter_type type = READ_ONCE(dir->type);
+	bool core = type == DAMOS_FILTER_TYPE_ADDR ||
+		type == DAMOS_FILTER_TYPE_TARGET;
 	struct damos_filter *filter;
 	int err = 0;
 
-	filter = damos_new_filter(READ_ONCE(dir->type),
-				  READ_ONCE(dir->matching));
+	if ((layer == DAMON_SYSFS_FILTERS_CORE && !core) ||
+	    (layer == DAMON_SYSFS_FILTERS_OPS && core))
+		return -EINVAL;
+	filter = damos_new_filter(type, READ_ONCE(dir->matching));
 	if (!filter)
 		return -ENOMEM;
 	filter->allow = READ_ONCE(dir->allow);
@@ -455,6 +480,11 @@ static int damon_sysfs_add_filter(struct damos *s,
 		break;
 	case DAMOS_FILTER_TYPE_TARGET:
 		filter->target_idx = READ_ONCE(dir->target_idx);
+		break;
+	case DAMOS_FILTER_TYPE_HUGEPAGE_SIZE:
+		/* An inverted range matches no folio. */
+		filter->sz_range.min = READ_ONCE(dir->sz_range.min);
+		filter->sz_range.max = READ_ONCE(dir->sz_range.max);
 		break;
 	default:
 		break;
@@ -490,20 +520,35 @@ static int damon_sysfs_build_goals(struct damon_sysfs_scheme *dir,
 	return 0;
 }
 
-/* Give @s the quota goals and the filters of its directory. */
+/*
+ * Give @s the quota goals and the filters of its directory: those of
+ * core_filters/, then of ops_filters/, then of filters/.  Each layer runs
+ * its filters in that order.
+ */
 static int damon_sysfs_add_goals_filters(struct damos *s,
 					 struct damon_sysfs_scheme *dir)
 {
-	struct damon_sysfs_array *filters = dir->filters;
-	int i, err;
+	struct {
+		struct damon_sysfs_array *arr;
+		enum damon_sysfs_filter_layer layer;
+	} dirs[] = {
+		{ dir->core_filters, DAMON_SYSFS_FILTERS_CORE },
+		{ dir->ops_filters, DAMON_SYSFS_FILTERS_OPS },
+		{ dir->filters, DAMON_SYSFS_FILTERS_ANY },
+	};
+	struct damon_sysfs_filter *filter;
+	int d, i, err;
 
 	err = damon_sysfs_build_goals(dir, &s->quota.goals);
 	if (err)
 		return err;
-	for (i = 0; i < filters->nr; i++) {
-		err = damon_sysfs_add_filter(s, to_filter(filters->items[i]));
-		if (err)
-			return err;
+	for (d = 0; d < ARRAY_SIZE(dirs); d++) {
+		for (i = 0; i < dirs[d].arr->nr; i++) {
+			filter = to_filter(dirs[d].arr->items[i]);
+			err = damon_sysfs_add_filter(s, filter, dirs[d].layer);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <linux/numa.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 
 #include "../sysfs-common.h"
@@ -432,6 +433,7 @@ struct damon_sysfs_test_scheme {
 	struct damon_sysfs_filter filters[NR_TEST_FILTERS];
 	struct kobject *filter_items[NR_TEST_FILTERS];
 	struct damon_sysfs_array sys_filters;
+	struct damon_sysfs_array core_filters, ops_filters;
 	struct damon_sysfs_stats stats;
 	struct damon_sysfs_tried_regions tried;
 	struct damon_sysfs_scheme scheme;
@@ -498,6 +500,8 @@ damon_sysfs_test_scheme(struct kunit *test)
 	f->scheme.quotas = &f->quotas;
 	f->scheme.watermarks = &f->wmarks;
 	f->scheme.filters = &f->sys_filters;
+	f->scheme.core_filters = &f->core_filters;
+	f->scheme.ops_filters = &f->ops_filters;
 	f->scheme.stats = &f->stats;
 	f->scheme.tried_regions = &f->tried;
 	return f;
@@ -512,6 +516,61 @@ static struct damos *damon_sysfs_test_locked_build(struct damon_sysfs_scheme *s)
 	scheme = damon_sysfs_scheme_from_dir(s);
 	mutex_unlock(&damon_sysfs_lock);
 	return scheme;
+}
+
+/*
+ * core_filters/ takes the filters of the core, ops_filters/ the others;
+ * their filters come before those of filters/, and a filter of the wrong
+ * layer fails the build.  The hugepage_size filter takes min and max.
+ */
+static void damon_sysfs_test_build_filter_layers(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *f = damon_sysfs_test_scheme(test);
+	const enum damos_filter_type want[] = {
+		DAMOS_FILTER_TYPE_ADDR, DAMOS_FILTER_TYPE_HUGEPAGE_SIZE,
+		DAMOS_FILTER_TYPE_TARGET,
+	};
+	struct kobject *core_items[1], *ops_items[1], *any_items[1];
+	struct damos_filter *filter;
+	struct damos *s;
+	int i = 0;
+
+	f->filters[2].type = DAMOS_FILTER_TYPE_HUGEPAGE_SIZE;
+	f->filters[2].sz_range.min = SZ_2M;
+	f->filters[2].sz_range.max = SZ_1G;
+	core_items[0] = f->filter_items[0];
+	ops_items[0] = f->filter_items[2];
+	any_items[0] = f->filter_items[1];
+	f->core_filters = (struct damon_sysfs_array){ .items = core_items,
+						      .nr = 1 };
+	f->ops_filters = (struct damon_sysfs_array){ .items = ops_items,
+						     .nr = 1 };
+	f->sys_filters = (struct damon_sysfs_array){ .items = any_items,
+						     .nr = 1 };
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	damos_for_each_filter(filter, s) {
+		if (i < ARRAY_SIZE(want))
+			KUNIT_EXPECT_EQ(test, filter->type, want[i]);
+		if (filter->type == DAMOS_FILTER_TYPE_HUGEPAGE_SIZE) {
+			KUNIT_EXPECT_EQ(test, filter->sz_range.min,
+					(unsigned long)SZ_2M);
+			KUNIT_EXPECT_EQ(test, filter->sz_range.max,
+					(unsigned long)SZ_1G);
+		}
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, 3);
+	damon_destroy_scheme(s);
+
+	/* An ops filter in core_filters/, a core one in ops_filters/. */
+	core_items[0] = f->filter_items[2];
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
+	core_items[0] = f->filter_items[0];
+	ops_items[0] = f->filter_items[1];
+	s = damon_sysfs_test_locked_build(&f->scheme);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -EINVAL);
 }
 
 static void damon_sysfs_test_build_scheme(struct kunit *test)
@@ -1016,6 +1075,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_ctx_bad_attrs),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_paddr),
 	KUNIT_CASE(damon_sysfs_test_build_scheme),
+	KUNIT_CASE(damon_sysfs_test_build_filter_layers),
 	KUNIT_CASE(damon_sysfs_test_build_scheme_bad),
 	KUNIT_CASE(damon_sysfs_test_build_scheme_clamp),
 	KUNIT_CASE(damon_sysfs_test_build_ctx_schemes),
