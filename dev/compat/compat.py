@@ -514,6 +514,10 @@ def wait_for(cond, secs, step=1.0):
 # Features of later kernels that this kernel has, by damo's names.
 EXTENSIONS = {'sysfs/allow_filter', 'sysfs/intervals_goal',
               'sysfs/sz_ops_filter_passed',
+              'sysfs/schemes_filters_core_ops_dirs',
+              'sysfs/schemes_filters_hugepage_size',
+              'sysfs/schemes_filters_unmapped',
+              'sysfs/schemes_filters_active',
               'trace/damon_monitor_intervals_tune', 'interface/damon_stat',
               'stat/aggr_interval', 'stat/negative_idle_time'}
 
@@ -748,7 +752,7 @@ def check_addr_filter():
          '--damos_filter', 'reject', 'none', 'addr', lo, hi, '--debug_damon')
     try:
         running_kdamond()
-        fdir = KDAMONDS + '/0/contexts/0/schemes/0/filters'
+        fdir = core_filters_dir()
         filt = {f: read(f'{fdir}/0/{f}') for f in
                 ('type', 'matching', 'addr_start', 'addr_end')}
         if filt != {'type': 'addr', 'matching': 'N', 'addr_start': str(lo),
@@ -790,6 +794,15 @@ def check_addr_filter():
             f'{applied} applications')
 
 
+def core_filters_dir():
+    """Where damo writes an addr filter: core_filters/ when the kernel has
+    it (as later kernels do), filters/ otherwise."""
+    sdir = KDAMONDS + '/0/contexts/0/schemes/0'
+    if os.path.isdir(sdir + '/core_filters'):
+        return sdir + '/core_filters'
+    return sdir + '/filters'
+
+
 def check_allow_filter():
     lo, hi = ENV.cold
     ensure_stopped()
@@ -797,7 +810,7 @@ def check_allow_filter():
          '--damos_filter', 'allow', 'addr', lo, hi, '--debug_damon')
     try:
         running_kdamond()
-        fdir = KDAMONDS + '/0/contexts/0/schemes/0/filters'
+        fdir = core_filters_dir()
         filt = {f: read(f'{fdir}/0/{f}') for f in
                 ('type', 'matching', 'allow', 'addr_start', 'addr_end')}
         if filt != {'type': 'addr', 'matching': 'Y', 'allow': 'Y',

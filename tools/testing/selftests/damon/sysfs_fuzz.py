@@ -113,7 +113,8 @@ WORDS = {
                'stat'],
     'target_metric': ['user_input', 'some_mem_psi_us'],
     'metric': ['none', 'free_mem_rate'],
-    'type': ['anon', 'memcg', 'young', 'addr', 'target'],
+    'type': ['anon', 'memcg', 'young', 'addr', 'target', 'active', 'unmapped',
+             'hugepage_size'],
     'state': CMDS,
 }
 ALL_WORDS = sorted({w for ws in WORDS.values() for w in ws} |
