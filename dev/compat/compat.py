@@ -745,6 +745,21 @@ def scheme_stats():
     return st
 
 
+def tried_within(lo, hi):
+    """The tried regions of scheme 0 and their total size, failing unless
+    they lie in [@lo, @hi) and cover 90-100% of it."""
+    regions = access_snapshot('--input', 'tried_regions_of', 0, 0, 0)
+    outside = [r for r in regions if r[0] < lo or r[1] > hi]
+    total = sum(r[1] - r[0] for r in regions)
+    if outside or not 0.9 * (hi - lo) <= total <= hi - lo:
+        raise Fail(f'tried regions of the scheme cover {total} bytes '
+                   f'(want 90-100% of [{lo}, {hi}), {hi - lo} bytes), '
+                   f'{len(outside)} reach outside:\n'
+                   + indent('\n'.join(' '.join(str(x) for x in r)
+                                      for r in regions)))
+    return regions, total
+
+
 def check_addr_filter():
     lo, hi = ENV.cold
     ensure_stopped()
@@ -759,15 +774,7 @@ def check_addr_filter():
                     'addr_end': str(hi)}:
             raise Fail(f'filter 0 reads {filt}')
         time.sleep(3)
-        regions = access_snapshot('--input', 'tried_regions_of', 0, 0, 0)
-        outside = [r for r in regions if r[0] < lo or r[1] > hi]
-        total = sum(r[1] - r[0] for r in regions)
-        if outside or not 0.9 * (hi - lo) <= total <= hi - lo:
-            raise Fail(f'tried regions of the scheme cover {total} bytes '
-                       f'(want 90-100% of [{lo}, {hi}), {hi - lo} bytes), '
-                       f'{len(outside)} reach outside:\n'
-                       + indent('\n'.join(' '.join(str(x) for x in r)
-                                          for r in regions)))
+        regions, total = tried_within(lo, hi)
         # sz_tried counts only bytes in the range: over a window, at most
         # the range once per application of the scheme (traced; the
         # trace spans both stats reads).
@@ -817,15 +824,7 @@ def check_allow_filter():
                     'addr_start': str(lo), 'addr_end': str(hi)}:
             raise Fail(f'filter 0 reads {filt}')
         time.sleep(3)
-        regions = access_snapshot('--input', 'tried_regions_of', 0, 0, 0)
-        outside = [r for r in regions if r[0] < lo or r[1] > hi]
-        total = sum(r[1] - r[0] for r in regions)
-        if outside or not 0.9 * (hi - lo) <= total <= hi - lo:
-            raise Fail(f'tried regions of the scheme cover {total} bytes '
-                       f'(want 90-100% of [{lo}, {hi}), {hi - lo} bytes), '
-                       f'{len(outside)} reach outside:\n'
-                       + indent('\n'.join(' '.join(str(x) for x in r)
-                                          for r in regions)))
+        regions, total = tried_within(lo, hi)
     finally:
         damo('stop', check=False)
     return (f'{len(regions)} tried regions, {total / MIB:.1f} MiB, all in '
