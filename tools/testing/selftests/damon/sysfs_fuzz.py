@@ -834,10 +834,19 @@ def kernel_stack(pid):
     return ' < '.join(frames[:6]) or 'none'
 
 
-def system_view(pid):
+def system_view(pid, desc=''):
     """Where worker @pid waits, what the kdamonds do and how loaded the
-    guest is: tells a wait in DAMON from a guest that stalls as a whole."""
+    guest is: tells a wait in DAMON from a guest that stalls as a whole.
+    For the kill of a workload (@desc), also where the workload is."""
     out = [f'stack: {kernel_stack(pid)}']
+    m = re.match(r'kill (\d+)$', desc)
+    if m:
+        try:
+            state = ds.read(f'/proc/{m[1]}/status').split('State:')[1]
+            state = state.split('\n')[0].strip()
+        except (OSError, IndexError):
+            state = 'gone'
+        out.append(f'workload {m[1]} ({state}): {kernel_stack(m[1])}')
     for kpid, comm in sorted(ds.kdamond_threads().items()):
         out.append(f'{comm}: {kernel_stack(kpid)}')
     try:
@@ -888,7 +897,7 @@ class Monitor:
                                   f'{self.args.limit:.0f}s at '
                                   f'{now - self.t0:.0f}s'
                                   + kdamond_config(desc)
-                                  + system_view(self.pids[w]))
+                                  + system_view(self.pids[w], desc))
                 self.signaled[key] = now
                 if not waits:
                     self.stuck[key] = self.slow[key] + \
