@@ -11,7 +11,10 @@
 # dev/bench/README for the method.
 #
 # Environment:
-#   BENCH_KERNELS    ours|stock|both (both)
+#   BENCH_KERNELS    ours|stock|both (both), or auto|tune: "auto" is our
+#                    kernel with the interval auto-tuning on (BENCH_GOAL,
+#                    default "400 3 5000 10000000", see dev/bench/run),
+#                    "tune" runs ours and auto and compares the two
 #   BENCH_REPEATS    runs of each scenario per kernel (3; 1 with BENCH_QUICK=1)
 #   BENCH_SCENARIOS  scenario names from the lists below, or full
 #                    name:MiB:ops:max_nr_regions:workload-args specs
@@ -65,8 +68,11 @@ case ${BENCH_KERNELS:-both} in
 ours) kernels=(ours) ;;
 stock) kernels=(stock) ;;
 both) kernels=(ours stock) ;;
-*) die "BENCH_KERNELS must be ours, stock or both" ;;
+auto) kernels=(auto) ;;
+tune) kernels=(ours auto) ;;
+*) die "BENCH_KERNELS must be ours, stock, both, auto or tune" ;;
 esac
+goal=${BENCH_GOAL:-400 3 5000 10000000}
 [[ "$repeats" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEATS must be a positive number"
 
 # Names resolve against the lists above; full specs pass through.
@@ -104,10 +110,14 @@ if [ $((need_mib + 1536)) -gt "$mem_mib" ] || [ $((mem_mib + 1024)) -gt "$avail_
 fi
 
 declare -A image=([ours]=$BUILD/vm-bench/arch/x86/boot/bzImage
+		  [auto]=$BUILD/vm-bench/arch/x86/boot/bzImage
 		  [stock]=$BUILD/vm-stock/arch/x86/boot/bzImage)
+declare -A source=([ours]=ours [auto]=ours [stock]=stock)
+built=
 for k in "${kernels[@]}"; do
-	if [ "${BENCH_BUILD:-1}" = 1 ]; then
-		"$TOP/dev/bench/kernel.sh" "$k"
+	if [ "${BENCH_BUILD:-1}" = 1 ] && [[ " $built " != *" ${source[$k]} "* ]]; then
+		"$TOP/dev/bench/kernel.sh" "${source[$k]}"
+		built+=" ${source[$k]}"
 	fi
 	[ -f "${image[$k]}" ] || die "no $k kernel at ${image[$k]}"
 done
@@ -131,10 +141,13 @@ for k in "${kernels[@]}"; do
 	mkdir -p "$dir"
 	msg "bench: $k kernel, ${#scenarios[@]} scenarios, $repeats repeat(s) each"
 	host_load=$(cut -d' ' -f1-3 /proc/loadavg)
+	kgoal=
+	[ "$k" != auto ] || kgoal=$goal
 	if ! VM_SHARE=$dir VM_LOG=$LOGS/bench-$k.vm.log VM_MEM=$mem \
 	     VM_TIMEOUT=${VM_TIMEOUT:-$timeout} KERNEL=${image[$k]} \
 	     "$TOP/dev/vm.sh" env BENCH_SECS="$secs" BENCH_WARMUP_SECS="$warm" \
 			BENCH_BASE_SECS="$base" BENCH_REPEATS="$repeats" \
+			BENCH_GOAL="$kgoal" \
 			"$TOP/dev/bench/run" /mnt/share/out "${order[@]}"; then
 		msg "bench: the $k run failed; going on with the others"
 		failed=1

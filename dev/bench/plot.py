@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Plot dev/bench's runs.csv: ours vs stock per scenario and figure.
+"""Plot dev/bench's runs.csv: the kernels side by side per scenario and figure.
 
 Usage: plot.py RUNS.CSV OUT.PNG
 
@@ -23,7 +23,7 @@ PANELS = [('f1', 'F1 (nr_accesses >= max/2)'),
           ('kdamond_ms_per_s', 'kdamond CPU (ms/s)'),
           ('slowdown_pct', 'workload slowdown, wall clock (%)'),
           ('slowdown_norm_pct', 'workload slowdown, host noise out (%)')]
-COLORS = {'ours': '#1f77b4', 'stock': '#ff7f0e'}
+COLORS = {'ours': '#1f77b4', 'stock': '#ff7f0e', 'auto': '#2ca02c'}
 
 
 def main(argv):
@@ -62,7 +62,7 @@ def main(argv):
     axes[0].legend()
     axes[-1].set_xticks(range(len(names)))
     axes[-1].set_xticklabels(names, rotation=30, ha='right')
-    fig.suptitle('DAMON: ours vs stock 6.12 (median over repeats, '
+    fig.suptitle(f'DAMON: {" vs ".join(kernels)} (median over repeats, '
                  'whiskers min-max; TCG guest)')
     fig.tight_layout(rect=(0, 0, 1, 0.98))
     fig.savefig(argv[2], dpi=80)

@@ -7,8 +7,10 @@ Usage: summarise.py RUNSDIR BENCHDIR    (writes BENCHDIR/table.txt,
                                          history.csv)
        summarise.py --history BENCHDIR  (medians over history.csv)
 
-RUNSDIR holds one directory per kernel (ours, stock), each with
-dev/bench/run's output in out/r<repeat>/<scenario>/ and host.txt.  Python 3
+RUNSDIR holds one directory per kernel (ours, stock, and auto: ours with
+the interval auto-tuning on), each with dev/bench/run's output in
+out/r<repeat>/<scenario>/ and host.txt.  The table compares ours with
+stock, or, without stock, auto with ours.  Python 3
 standard library only.  Exits non-zero when something could not be
 measured.
 """
@@ -21,7 +23,7 @@ import sys
 TRACE_RE = re.compile(r'\s(\d+\.\d+): damon_aggregated: target_id=(\d+) '
                       r'nr_regions=(\d+) (\d+)-(\d+): (\d+) (\d+)')
 REP_RE = re.compile(r'^r(\d+)$')
-KERNELS = ('ours', 'stock')
+KERNELS = ('ours', 'stock', 'auto')
 RECALL_DETECTED = 0.8
 
 # (key, label, format, better): better is 'hi', 'lo' or '' (no verdict).
@@ -37,6 +39,7 @@ FIGURES = [
     ('kdamond_ms_per_s', 'kdamond ms/s', '.1f', 'lo'),
     ('slowdown_pct', 'slowdown %', '.1f', 'lo'),
     ('slowdown_norm_pct', 'slowdown norm %', '.1f', 'lo'),
+    ('tuned_sample_ms', 'tuned sample ms', '.1f', ''),
 ]
 RUN_FIELDS = (['date', 'kernel', 'repeat', 'scenario', 'ops', 'buffer_mib',
                'max_nr_regions', 'hot_kib', 'snapshots', 'phases']
@@ -143,6 +146,8 @@ def measure(d, row):
     if t1 <= t0:
         raise ValueError(f'{d}: bad measurement window')
     row['kdamond_ms_per_s'] = (r1 - r0) / (t1 - t0)
+    if meta.get('intervals_goal', 'none') != 'none':
+        row['tuned_sample_ms'] = int(meta['tuned_sample_us']) / 1000
 
     # counts: an unmonitored window, the measured window, another
     # unmonitored window (CLOCK_MONOTONIC, like the trace).  The slowdown
@@ -293,10 +298,10 @@ def verdicts(order, res):
     return lines
 
 
-def flatness(order, res):
+def flatness(order, res, pair):
     lines = []
     sz = [n for n in order if n.startswith('sz-')]
-    for k in KERNELS:
+    for k in pair:
         vals = [(n, res[n][k]['kdamond_ms_per_s']) for n in sz
                 if k in res[n] and res[n][k]['kdamond_ms_per_s']]
         if len(vals) < 2:
@@ -309,15 +314,24 @@ def flatness(order, res):
     return lines
 
 
-def table(order, res, title):
+def compared(rows):
+    """The two kernels the table puts side by side."""
+    have = {r['kernel'] for r in rows}
+    if 'stock' in have or 'auto' not in have:
+        return 'ours', 'stock'
+    return 'auto', 'ours'
+
+
+def table(order, res, title, pair):
+    a, b = pair
     out = [title, '',
-           f'{"scenario":<16} {"figure":<16} {"ours":>24} {"stock":>24} '
-           f'{"ours/stock":>10}']
+           f'{"scenario":<16} {"figure":<16} {a:>24} {b:>24} '
+           f'{a + "/" + b:>10}']
     for name in order:
         first = True
         for key, label, spec, _ in FIGURES:
-            o = res[name].get('ours', {}).get(key)
-            s = res[name].get('stock', {}).get(key)
+            o = res[name].get(a, {}).get(key)
+            s = res[name].get(b, {}).get(key)
             if o is None and s is None:
                 continue
             r = ratio(o, s)
@@ -325,11 +339,11 @@ def table(order, res, title):
                        f'{cell(o, spec):>24} {cell(s, spec):>24} '
                        f'{format(r, ".2f") if r is not None else "-":>10}')
             first = False
-    flat = flatness(order, res)
+    flat = flatness(order, res, pair)
     if flat:
         out += ['', 'kdamond ms/s by target size (target: flat within 20%):']
         out += flat
-    v = verdicts(order, res)
+    v = verdicts(order, res) if pair == ('ours', 'stock') else []
     if v:
         out += ['', 'issue 6 targets (F1 >= stock; hard: error <= stock/2; '
                 'detection <= stock/2; CPU <= stock):']
@@ -399,7 +413,8 @@ def history(bench):
             except (KeyError, TypeError, ValueError):
                 r[f[0]] = None
     order, res = summary(rows)
-    print(table(order, res, f'medians over {len(rows)} runs in history.csv'))
+    print(table(order, res, f'medians over {len(rows)} runs in history.csv',
+                compared(rows)))
 
 
 def main(argv):
@@ -417,14 +432,16 @@ def main(argv):
                              if r['scenario'] in known else len(known),
                              r['scenario'], r['kernel'], r['repeat']))
     order, res = summary(rows)
+    pair = compared(rows)
+    a, b = pair
     loads = sorted({r['host_loadavg'] for r in rows if r['host_loadavg']})
     reps = max((r['repeat'] for r in rows), default=0)
     date = min((r['date'] for r in rows if r['date']), default='')
     text = table(order, res,
-                 f'DAMON ours vs stock 6.12, {date}, {reps} repeat(s): '
+                 f'DAMON {a} vs {b}, {date}, {reps} repeat(s): '
                  'median (min-max) over repeats\n'
                  f'host load at each boot: {", ".join(loads) or "?"}; '
-                 'TCG guest, timing figures are noisy')
+                 'TCG guest, timing figures are noisy', pair)
     print(text)
     with open(os.path.join(bench, 'table.txt'), 'w') as f:
         f.write(text + '\n')
@@ -446,11 +463,11 @@ def main(argv):
         w.writerows(rounded(r) for r in rows)
     with open(os.path.join(bench, 'results.csv'), 'w', newline='') as f:
         w = csv.writer(f)
-        w.writerow(['scenario', 'figure', 'ours_median', 'ours_min',
-                    'ours_max', 'stock_median', 'stock_min', 'stock_max',
-                    'ours_over_stock', 'repeats_ours', 'repeats_stock'])
+        w.writerow(['scenario', 'figure', f'{a}_median', f'{a}_min',
+                    f'{a}_max', f'{b}_median', f'{b}_min', f'{b}_max',
+                    f'{a}_over_{b}', f'repeats_{a}', f'repeats_{b}'])
         for name in order:
-            o, s = res[name].get('ours', {}), res[name].get('stock', {})
+            o, s = res[name].get(a, {}), res[name].get(b, {})
             for key, _, _, _ in FIGURES:
                 a, b = o.get(key), s.get(key)
                 r = ratio(a, b)
