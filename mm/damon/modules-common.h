@@ -15,6 +15,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/stddef.h>
+#include <linux/time64.h>
 
 /**
  * struct damon_module_inputs - The inputs every DAMOS-based module has.
@@ -54,6 +55,16 @@ struct damon_module_inputs {
 	unsigned long region_start;
 	unsigned long region_end;
 };
+
+/*
+ * The monitoring attributes every module starts with: those of a new sysfs
+ * context (5 ms sampling, 100 ms aggregation, 10 to 1000 regions).
+ */
+#define DAMON_MODULE_DEFAULT_MONITORING				\
+	.sample_interval = 5 * USEC_PER_MSEC,				\
+	.aggr_interval = 100 * USEC_PER_MSEC,				\
+	.min_nr_regions = 10,						\
+	.max_nr_regions = 1000
 
 /**
  * struct damon_reclaim_inputs - The inputs of DAMON_RECLAIM.

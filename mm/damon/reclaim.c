@@ -34,10 +34,7 @@
 
 static struct damon_reclaim_inputs damon_reclaim_in = {
 	.common = {
-		.sample_interval = 5 * USEC_PER_MSEC,
-		.aggr_interval = 100 * USEC_PER_MSEC,
-		.min_nr_regions = 10,
-		.max_nr_regions = 1000,
+		DAMON_MODULE_DEFAULT_MONITORING,
 		.quota_ms = 10,
 		.quota_sz = SZ_128M,
 		.quota_reset_interval_ms = MSEC_PER_SEC,

@@ -42,10 +42,7 @@
  * starts; the goal is the one Linux 6.17's DAMON_STAT documents.
  */
 static const struct damon_module_inputs damon_stat_in = {
-	.sample_interval = 5 * USEC_PER_MSEC,
-	.aggr_interval = 100 * USEC_PER_MSEC,
-	.min_nr_regions = 10,
-	.max_nr_regions = 1000,
+	DAMON_MODULE_DEFAULT_MONITORING,
 };
 
 static const struct damon_intervals_goal damon_stat_goal = {
