@@ -74,8 +74,9 @@ step kernel-debug bash -c 'while [ -n "$1" ] && kill -0 "$1" 2>/dev/null; do
 # The KUnit suites are built into the debug kernel: no UML build, and KASAN.
 step kunit env KUNIT_VM=1 "$TOP/dev/kunit.sh"
 # The debug kernel runs every kselftest but the slow ones that only measure
-# an effect whose code the others also run (the list says why).
-step selftests-debug env DEBUG=1 \
+# an effect whose code the others also run (the list says why), with the
+# lean runner: every process start is slow there.
+step selftests-debug env DEBUG=1 KSELFTEST_RUNNER=lean \
 	SELFTESTS_SKIP="$(sed -e 's/#.*//' "$TOP/dev/selftests-debug.skip" | xargs)" \
 	"$TOP/dev/selftests.sh"
 # Last, so that the cover letter's testing lines are this run's results.

@@ -3,6 +3,9 @@
 # Build and install the damon kselftests, run them in the test VM with
 # run_kselftest.sh, print the TAP and fail on any "not ok" or on no result.
 # DEBUG=1 uses .build/vm-debug. Writes .build/logs/selftests[-debug].summary.
+# KSELFTEST_RUNNER=lean runs them with dev/ktap-run.sh instead of
+# run_kselftest.sh: the same TAP, two processes per test instead of a dozen
+# (make check's debug-kernel run, where each process start is slow).
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs "${BUILD_PKGS[@]}" python3
@@ -48,6 +51,15 @@ if [ -n "${SELFTESTS:-}" ]; then
 fi
 per=$(sed -n 's/^timeout=\([0-9]*\)/\1/p' "$LINUX/tools/testing/selftests/damon/settings" 2>/dev/null)
 per=${per:-45}
+case ${KSELFTEST_RUNNER:-standard} in
+standard) runner=(./run_kselftest.sh "${sel[@]}") ;;
+lean)
+	names=${SELFTESTS:-$(cd "$share/kselftest" && ./run_kselftest.sh -l |
+			     sed -n 's/^damon://p')}
+	read -r -d '' -a list <<<"$names" || true
+	runner=("$TOP/dev/ktap-run.sh" /mnt/share/kselftest/damon "$per" "${list[@]}") ;;
+*) die "KSELFTEST_RUNNER must be standard or lean" ;;
+esac
 VM_TIMEOUT=${VM_TIMEOUT:-$(( per * ntests + 300 ))}
 VM_TIMEOUT=$(clamp_timeout "$VM_TIMEOUT" "selftests$sfx")
 # The runner prints a line when a test starts and ends, and kills a test
@@ -63,13 +75,13 @@ set +e
 "$TOP/dev/vm.sh" bash -c '
 	cd /mnt/share/kselftest || exit 125
 	export PYTHONUNBUFFERED=1
-	./run_kselftest.sh "${@:2}" 2>&1 | tee /mnt/share/tap |
+	"${@:2}" 2>&1 | tee /mnt/share/tap |
 		while IFS= read -r l; do printf "[%5d] %s\n" $SECONDS "$l"; done |
 		tee /mnt/share/tap.times
 	rc=${PIPESTATUS[0]}
 	"$1" /mnt/share/kmemleak
 	echo $? > /mnt/share/kmemleak.status
-	exit $rc' - "$TOP/dev/vm-kmemleak.sh" "${sel[@]}"
+	exit $rc' - "$TOP/dev/vm-kmemleak.sh" "${runner[@]}"
 rc=$?
 set -e
 
