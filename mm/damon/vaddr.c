@@ -721,45 +721,46 @@ static bool damon_va_target_valid(struct damon_target *t)
 
 /* === DAMOS === */
 
-/* Bytes of [@start, @end) that a VMA of @mm maps. */
-static unsigned long damon_va_mapped_bytes(struct mm_struct *mm,
-					   unsigned long start,
-					   unsigned long end)
-{
-	VMA_ITERATOR(vmi, mm, start);
-	struct vm_area_struct *vma;
-	unsigned long sz = 0;
-
-	mmap_read_lock(mm);
-	for_each_vma_range(vmi, vma, end)
-		sz += min(vma->vm_end, end) - max(vma->vm_start, start);
-	mmap_read_unlock(mm);
-	return sz;
-}
-
 /*
  * madvise() @behavior on the region for the target process, as
- * process_madvise() would.  madvise() returns -ENOMEM when part of the range
- * is not mapped, after it advised the mapped part: the regions of vaddr span
- * the small gaps between mappings, so count the mapped bytes then.
+ * process_madvise() would, one mapping at a time.  A single call over the
+ * whole region would stop at the first mapping it refuses (MADV_PAGEOUT
+ * refuses VM_PFNMAP ones such as [vvar], which sits among the libraries)
+ * and fail on the unmapped gaps that vaddr regions span, leaving both the
+ * advice and its count short.  Return the bytes of the mappings that took
+ * the advice.
  */
 static unsigned long damon_va_madvise(struct damon_target *t,
 				      struct damon_region *r, int behavior)
 {
-	unsigned long sz = damon_sz_region(r);
+	unsigned long addr = r->ar.start, end = r->ar.end, sz = 0;
+	struct vm_area_struct *vma;
 	struct mm_struct *mm;
-	int err;
+	unsigned long next;
+	bool found;
 
 	if (!IS_ENABLED(CONFIG_ADVISE_SYSCALLS))
 		return 0;
 	mm = damon_va_get_mm(t);
 	if (!mm)
 		return 0;
-	err = do_madvise(mm, r->ar.start, sz, behavior);
-	if (err == -ENOMEM)
-		sz = damon_va_mapped_bytes(mm, r->ar.start, r->ar.end);
-	else if (err)
-		sz = 0;
+	while (addr < end) {
+		/* Mappings may change between the calls: look each up anew. */
+		mmap_read_lock(mm);
+		vma = find_vma(mm, addr);
+		found = vma && vma->vm_start < end;
+		if (found) {
+			addr = max(addr, vma->vm_start);
+			next = min(end, vma->vm_end);
+		}
+		mmap_read_unlock(mm);
+		if (!found)
+			break;
+		if (!do_madvise(mm, addr, next - addr, behavior))
+			sz += next - addr;
+		addr = next;
+		cond_resched();
+	}
 	mmput(mm);
 	return sz;
 }

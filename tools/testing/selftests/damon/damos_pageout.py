@@ -9,7 +9,10 @@ workload's anonymous RSS by more than half of the cold 60 MiB within 60 s,
 while the hot range stays resident: the workload never touches the cold
 part again, so its major faults (swap-ins) come from the hot range, and
 must stay below the hot range's page count.  The stats count what was
-paged out.
+paged out: sz_applied is at least the drop of RssAnon, since every page
+paged out lies in a mapping that took the advice, even where a region
+also spans unmapped gaps or a mapping madvise() refuses ([vvar] sits
+among the libraries).
 """
 
 import time
@@ -61,7 +64,7 @@ def main(t):
     t.diag(f'stats: {st}')
     t.ok(st['nr_tried'] > 0 and st['nr_applied'] > 0,
          'stats count tried and applied regions')
-    t.ok(st['sz_applied'] >= (rss0 - rss1) // 2 and
+    t.ok(st['sz_applied'] >= rss0 - rss1 and
          st['sz_tried'] >= st['sz_applied'],
          'sz_applied accounts for the paged-out memory and sz_tried >= it',
          f'sz_applied {st["sz_applied"]}, sz_tried {st["sz_tried"]}, '
