@@ -78,6 +78,11 @@ ADAPT = [
      '}\n\ntest_filters() {\n', 1,
      'the helper of the edit above; its line shows whether the workload '
      'was swapped out'),
+    ('tests/schemes/stairs.py',
+     'time_for_stair = 3\n', 'time_for_stair = 12\n', 1,
+     'each damo command takes 4-9 s on TCG: a 6 s workload ends before '
+     'the first "damo report", whose stale stats of the previous kdamond '
+     'then fail schemes-stat or schemes-speed-limit'),
 ]
 
 
