@@ -13,7 +13,9 @@ builds: a step's version of them is the final one with the config entries
 of later steps left out (a step names the symbols it introduces) and with
 the obj- lines whose objects are not in the tree yet left out.  The files
 therefore first appear with the core and grow with each step, and the last
-step's versions are the real ones.
+step's versions are the real ones.  Other files an earlier step owns get
+the hunks of a later one (the tracepoint calls, the schemes/ directory of
+the sysfs interface) through EDITS, the same way.
 """
 
 import fnmatch
@@ -28,8 +30,7 @@ import sys
 # add: they are shared by the core and the operations sets).
 STEPS = [
     ('core',
-     ['include/linux/damon.h', 'include/trace/events/damon.h',
-      'mm/damon/core.c', 'mm/damon/core-internal.h', 'mm/damon/regions.c',
+     ['include/linux/damon.h', 'mm/damon/core.c', 'mm/damon/core-internal.h', 'mm/damon/regions.c',
       'mm/damon/requests.c', 'mm/damon/damos.c',
       'mm/damon/damos*.h', 'mm/damon/Kconfig', 'mm/damon/Makefile'],
      ['DAMON'],
@@ -54,17 +55,14 @@ this patch too: the kdamond loop calls it at fixed points, and it works
 through the operations sets, so it has no user of its own yet.
 
 include/linux/damon.h is the kernel API: damon_start(), damon_stop(),
-damon_commit_ctx() and damon_request() to run code in the kdamond.  The
-damon_aggregated and damos_before_apply tracepoints report the regions of
-each aggregation and each region a scheme is about to act on, and cost
-nothing while disabled.
+damon_commit_ctx() and damon_request() to run code in the kdamond.
 
 Three features of later kernels come with it, each off unless asked for:
 an intervals goal, with which the kdamond tunes its sampling and
 aggregation intervals toward a share of the access events it can see
-(Linux 6.15; each change is traced by damon_monitor_intervals_tune),
-DAMOS filters that allow memory as well as reject it (6.15), and the
-count of the bytes that pass the filters of the operations set (6.14).'''),
+(Linux 6.15), DAMOS filters that allow memory as well as reject it
+(6.15), and the count of the bytes that pass the filters of the
+operations set (6.14).'''),
     ('vaddr',
      ['mm/damon/ops-common.[ch]', 'mm/damon/vaddr.[ch]'],
      ['DAMON_VADDR'],
@@ -96,14 +94,26 @@ pages that are not on an LRU list alone.
 Its DAMOS actions act on folios: pageout reclaims them, lru_prio and
 lru_deprio move them between the active and inactive lists, and the
 anon, memcg and young filters are checked per folio.'''),
+    ('tracepoints',
+     ['include/trace/events/damon.h'],
+     [],
+     'mm/damon: add tracepoints',
+     '''The results of DAMON are most useful as a stream that user space can
+record and analyse after the fact, and the recording should cost nothing
+when nobody listens.
+
+Add three tracepoints: damon_aggregated reports every region at the end
+of each aggregation interval, damos_before_apply every region a scheme
+is about to act on, and damon_monitor_intervals_tune every change the
+intervals goal makes to the sampling interval.  The user-space tool
+records the first two; the third comes from Linux 6.15.'''),
     ('sysfs',
-     ['mm/damon/sysfs-common.[ch]', 'mm/damon/sysfs.c',
-      'mm/damon/sysfs-schemes.c'],
+     ['mm/damon/sysfs-common.[ch]', 'mm/damon/sysfs.c'],
      ['DAMON_SYSFS'],
      'mm/damon/sysfs: add the sysfs interface',
      '''User space needs a way to run DAMON without writing kernel code.  Add
-/sys/kernel/mm/damon/admin: kdamonds, their contexts, targets, monitoring
-attributes and schemes as directories and files, with the same files,
+/sys/kernel/mm/damon/admin: kdamonds, their contexts, targets and
+monitoring attributes as directories and files, with the same files,
 values, defaults and errors as the 6.12 interface, so that the existing
 user-space tool (damo) and scripts work unchanged.
 
@@ -111,12 +121,24 @@ Each directory is described as data (its files, fixed subdirectories and
 numbered children), and one piece of code creates, fills and removes all
 of them; value files are checked against their members' types at build
 time.  "on" and "commit" build a fresh context from the files and hand it
-to the core, so a running kdamond never reads them.  The schemes/ part is
-in the same patch because the kdamond directory's state commands and the
-context directory both refer to it.
+to the core, so a running kdamond never reads them.
 
 Beyond 6.12, and without changing any of its files: the intervals_goal/
-directory and the update_tuned_intervals command, filters/<F>/allow,
+directory and the update_tuned_intervals command, as Linux 6.15 has
+them, so that damo recognises them.'''),
+    ('sysfs-schemes',
+     ['mm/damon/sysfs-schemes.c'],
+     [],
+     'mm/damon/sysfs: add the schemes directories',
+     '''With the monitoring part of the interface in place, user space still
+cannot use DAMOS.  Add the schemes/ directory of a context: each scheme's
+action, access pattern, apply interval, quotas with their goals,
+watermarks, filters, statistics and tried regions, with the files,
+values, defaults and errors of 6.12, and the "state" commands that copy
+the statistics, the tried regions and the effective quotas out of the
+running context and commit new quota goals.
+
+Beyond 6.12, and without changing any of its files: filters/<F>/allow,
 stats/sz_ops_filter_passed and tried_regions/<R>/sz_filter_passed, as
 later kernels have them so that damo recognises them; and
 tried_regions/table, all tried regions of a scheme in one file, which no
@@ -192,6 +214,78 @@ damon_request().'''),
 ]
 FALLBACK = {'core': ['mm/damon/*.h']}
 
+# Hunks that a step adds to files of earlier steps, so that the earlier
+# patches do not carry what a later one introduces.  Each entry is (step,
+# path, first, last, before): in the final file, the span from the one
+# occurrence of @first to the end of the first occurrence of @last after it
+# (just @first when @last is empty) comes with @step; the patches before
+# @step have @before in its place.  A span that is not found exactly once
+# fails the series: update the entry along with the code.
+EDITS = [
+    # tracepoints
+    ('tracepoints', 'mm/damon/core.c',
+     '#include <kunit/visibility.h>\n\n#define CREATE_TRACE_POINTS\n'
+     '#include <trace/events/damon.h>\n', '',
+     '#include <kunit/visibility.h>\n'),
+    ('tracepoints', 'mm/damon/core.c',
+     '\ttrace_damon_monitor_intervals_tune(sample);\n', '', ''),
+    ('tracepoints', 'mm/damon/regions.c',
+     '#include <kunit/visibility.h>\n\n#include <trace/events/damon.h>\n',
+     '', '#include <kunit/visibility.h>\n'),
+    ('tracepoints', 'mm/damon/regions.c',
+     ' * Reports each region with the damon_aggregated tracepoint, updates '
+     'the\n * ages, merges, resets the counts and splits.\n', '',
+     ' * Updates the ages, merges, resets the counts and splits.\n'),
+    ('tracepoints', 'mm/damon/regions.c',
+     '\tunsigned long target_id = 0;\n\tstruct damon_target *t;\n'
+     '\tstruct damon_region *r;\n\n\tdamon_assert_owner(ctx);\n',
+     '\t\ttarget_id++;\n\t}\n', '\n\tdamon_assert_owner(ctx);\n'),
+    ('tracepoints', 'mm/damon/damos.c',
+     '#include <kunit/visibility.h>\n\n#include <trace/events/damon.h>\n',
+     '', '#include <kunit/visibility.h>\n'),
+    ('tracepoints', 'mm/damon/damos.c',
+     '/* Context index in the tracepoint: a kdamond has one context. */\n',
+     '#define DAMOS_TRACE_CTX_IDX\t0\n\n', ''),
+    ('tracepoints', 'mm/damon/damos.c',
+     '\tif (trace_damos_before_apply_enabled())\n',
+     '\t\t\t\t\t t->nr_regions);\n', ''),
+    # the schemes/ directories
+    ('sysfs-schemes', 'mm/damon/sysfs.c',
+     ' *   - the "state" commands\ton, off, commit; the rest is in\n'
+     ' *\t\t\t\tsysfs-schemes.c\n', '',
+     ' *   - the "state" commands\ton, off, commit\n'),
+    ('sysfs-schemes', 'mm/damon/sysfs.c',
+     '\tDAMON_SYSFS_SUBDIR("schemes", struct damon_sysfs_context, schemes,\n',
+     '\t\t\t   &damon_sysfs_schemes_kind),\n', ''),
+    ('sysfs-schemes', 'mm/damon/sysfs.c',
+     '\tif (!err)\n\t\terr = damon_sysfs_add_schemes(ctx, dir->schemes);\n',
+     '', ''),
+    ('sysfs-schemes', 'mm/damon/sysfs.c',
+     '\t\tdamon_sysfs_schemes_cmds,\n', '', ''),
+    ('sysfs-schemes', 'mm/damon/sysfs-common.h',
+     ' * directory structures that sysfs.c, sysfs-schemes.c and the KUnit '
+     'suite\n * use.\n', '',
+     ' * directory structures that sysfs.c and the KUnit suite use.\n'),
+    ('sysfs-schemes', 'mm/damon/sysfs-common.h',
+     ' * (kdamonds/, targets/, schemes/, ...)', '',
+     ' * (kdamonds/, targets/, ...)'),
+    ('sysfs-schemes', 'mm/damon/sysfs-common.h',
+     ' * The structures only keep what the user wrote, plus what the scheme\n'
+     ' * commands copy out of a running context.', '',
+     ' * The structures only keep what the user wrote.'),
+    ('sysfs-schemes', 'mm/damon/sysfs-common.h',
+     ' * @schemes:\tThe schemes/ directory, of &struct damon_sysfs_scheme.\n',
+     '', ''),
+    ('sysfs-schemes', 'mm/damon/sysfs-common.h',
+     '\tstruct damon_sysfs_array *schemes;\n};\n', '', '};\n'),
+    ('sysfs-schemes', 'mm/damon/sysfs-common.h',
+     '/* === schemes/ (sysfs-schemes.c) === */\n',
+     '\t\t\t    struct damon_sysfs_array *schemes);\n\n', ''),
+    ('sysfs-schemes', 'mm/damon/sysfs-common.h',
+     'struct damos *damon_sysfs_scheme_from_dir(',
+     'loff_t off, size_t count);\n', ''),
+]
+
 
 def git(*args, inp=None, env=None):
     return subprocess.run(['git', '-C', REPO] + list(args), input=inp,
@@ -234,17 +328,50 @@ def kconfig_for(text, upto):
 
 
 def makefile_for(text, present, d):
-    """The Makefile text without obj- lines naming files not in the tree."""
+    """The Makefile text without the objects whose files are not in the
+    tree, and without obj- lines left with none."""
     out = []
     for line in text.splitlines(keepends=True):
         if line.startswith('obj-'):
-            objs = line.split('=', 1)[1].split()
-            ok = all(f'{d}/{o[:-2]}.c' in present if o.endswith('.o') else
-                     f'{d}/{o}Makefile' in present for o in objs)
-            if not ok:
+            lhs, rhs = line.split('=', 1)
+            objs = rhs.split()
+            kept = [o for o in objs
+                    if (f'{d}/{o[:-2]}.c' in present if o.endswith('.o') else
+                        f'{d}/{o}Makefile' in present)]
+            if not kept:
                 continue
+            if kept != objs:
+                line = re.sub(r'\S+(\s+\S+)*', ' '.join(kept), rhs, count=1)
+                line = lhs + '=' + line
         out.append(line)
     return ''.join(out)
+
+
+def step_index(name):
+    for i, step in enumerate(STEPS):
+        if step[0] == name:
+            return i
+    die(f'EDITS names an unknown step {name}')
+
+
+def edited_for(path, text, upto):
+    """@text, the final @path, without the EDITS of steps after @upto."""
+    for name, p, first, last, before in reversed(EDITS):
+        if p != path or step_index(name) <= upto:
+            continue
+        if text.count(first) != 1:
+            die(f'{path}: the start of an edit of step {name} is found '
+                f'{text.count(first)} times, not once: {first!r}')
+        start = text.index(first)
+        end = start + len(first)
+        if last:
+            at = text.find(last, end)
+            if at < 0:
+                die(f'{path}: the end of an edit of step {name} is not '
+                    f'found after its start: {last!r}')
+            end = at + len(last)
+        text = text[:start] + before + text[end:]
+    return text
 
 
 REPO, BASE, OVERLAY, AUTHOR, DATE = sys.argv[1:6]
@@ -268,6 +395,12 @@ for line in git('ls-tree', '-r', OVERLAY, '--', *changed).splitlines():
     mode, _, sha = meta.split()
     final[path] = (mode, sha)
 split = {'mm/damon/Kconfig': kconfig_for, 'mm/damon/Makefile': makefile_for}
+edited = {e[1] for e in EDITS}
+for e in EDITS:
+    if e[1] not in final:
+        die(f'EDITS names {e[1]}, which the overlay does not change')
+    if step_index(e[0]) <= step_of(e[1]):
+        die(f'EDITS: step {e[0]} comes no later than {e[1]} itself')
 
 git('read-tree', BASE, env=env)
 parent, present = BASE, set()
@@ -275,17 +408,20 @@ for i, step in enumerate(STEPS):
     if not groups[i]:
         die(f'step {step[0]} has no files')
     present.update(p for p in groups[i] if p in final)
-    todo = set(groups[i]) | {p for p in split if p in present}
+    todo = set(groups[i]) | {p for p in split if p in present} | \
+        {p for p in edited if p in present}
     for path in sorted(todo):
         if path not in final:
             git('update-index', '--force-remove', '--', path, env=env)
             continue
         mode, sha = final[path]
-        if path in split:
+        if path in split or path in edited:
             text = git('cat-file', 'blob', sha)
-            if split[path] is kconfig_for:
+            if path in edited:
+                text = edited_for(path, text, i)
+            if split.get(path) is kconfig_for:
                 text = kconfig_for(text, i)
-            else:
+            elif split.get(path) is makefile_for:
                 text = makefile_for(text, present, os.path.dirname(path))
             sha = git('hash-object', '-w', '--stdin', inp=text).strip()
         git('update-index', '--add', '--cacheinfo', f'{mode},{sha},{path}',
