@@ -11,11 +11,12 @@ tree must be OVERLAY's: the series is exactly our patch, nothing more.
 mm/damon/Kconfig and mm/damon/Makefile are split too, so that every patch
 builds: a step's version of them is the final one with the config entries
 of later steps left out (a step names the symbols it introduces) and with
-the obj- lines whose objects are not in the tree yet left out.  The files
-therefore first appear with the core and grow with each step, and the last
-step's versions are the real ones.  Other files an earlier step owns get
-the hunks of a later one (the tracepoint calls, the schemes/ directory of
-the sysfs interface) through EDITS, the same way.
+the objects that are not in the tree yet left out.  The files therefore
+first appear with the core and grow with each step, and the last step's
+versions are the real ones.  Other files an earlier step owns get the
+hunks of a later one (the core's calls into the DAMOS engine, the
+tracepoint calls, the schemes/ directory of the sysfs interface) through
+EDITS, the same way.
 """
 
 import fnmatch
@@ -30,9 +31,9 @@ import sys
 # add: they are shared by the core and the operations sets).
 STEPS = [
     ('core',
-     ['include/linux/damon.h', 'mm/damon/core.c', 'mm/damon/core-internal.h', 'mm/damon/regions.c',
-      'mm/damon/requests.c', 'mm/damon/damos.c',
-      'mm/damon/damos*.h', 'mm/damon/Kconfig', 'mm/damon/Makefile'],
+     ['include/linux/damon.h', 'mm/damon/core.c', 'mm/damon/core-internal.h',
+      'mm/damon/regions.c', 'mm/damon/requests.c', 'mm/damon/Kconfig',
+      'mm/damon/Makefile'],
      ['DAMON'],
      'mm/damon: add the data access monitoring core',
      '''Memory management decisions (reclaim, tiering, THP, LRU order) need to
@@ -49,20 +50,38 @@ access pattern differs, so the cost stays bounded by the maximum number of
 regions whatever the memory size, while the regions follow the access
 pattern.  How accesses are checked is left to an operations set.
 
-The DAMOS engine (DAMON-based Operation Schemes: access pattern matching,
-filters, quotas with their goals, watermarks, and applying actions) is in
-this patch too: the kdamond loop calls it at fixed points, and it works
-through the operations sets, so it has no user of its own yet.
-
 include/linux/damon.h is the kernel API: damon_start(), damon_stop(),
 damon_commit_ctx() and damon_request() to run code in the kdamond.
 
-Three features of later kernels come with it, each off unless asked for:
-an intervals goal, with which the kdamond tunes its sampling and
-aggregation intervals toward a share of the access events it can see
-(Linux 6.15), DAMOS filters that allow memory as well as reject it
-(6.15), and the count of the bytes that pass the filters of the
-operations set (6.14).'''),
+An intervals goal, from Linux 6.15, comes with it and is off unless asked
+for: with it, the kdamond tunes its sampling and aggregation intervals
+toward a share of the access events it can see.'''),
+    ('damos',
+     ['mm/damon/damos.c', 'mm/damon/damos*.h'],
+     [],
+     'mm/damon: add DAMON-based operation schemes (DAMOS)',
+     '''Knowing the access pattern is only half of the job: most users want to
+act on it, for example page out what has been idle for a while, and
+writing a monitoring loop for each such policy is wasteful.
+
+Add DAMOS, the DAMON-based Operation Schemes engine.  A scheme names an
+action and the access pattern (size, access rate, age) of the regions it
+applies to; the kdamond applies it at its apply interval.  Filters select
+or leave out memory by type, address, target or page properties; a quota
+bounds the time and the bytes an action may take per window, spending
+them on the regions the operations set scores highest, and may tune
+itself toward goals (PSI, free memory, a user-fed value); watermarks on
+a system metric turn a scheme on and off.  The operations sets apply the
+actions.
+
+Requests that walk the schemes (damon_request_wait() callers with a
+walk_fn) see every region each active scheme tried, which the sysfs
+interface needs for its tried regions, and a kdamond whose schemes are
+all off sleeps for their watermark interval, waking up for requests.
+
+Two features of later kernels come with it, each off unless asked for:
+filters that allow memory as well as reject it (Linux 6.15), and the
+count of the bytes that pass the filters of the operations set (6.14).'''),
     ('vaddr',
      ['mm/damon/ops-common.[ch]', 'mm/damon/vaddr.[ch]'],
      ['DAMON_VADDR'],
@@ -222,6 +241,236 @@ FALLBACK = {'core': ['mm/damon/*.h']}
 # @step have @before in its place.  A span that is not found exactly once
 # fails the series: update the entry along with the code.
 EDITS = [
+    # the DAMOS engine
+    ('damos', 'include/linux/damon.h',
+     ' * - DAMOS: actions, what selects the memory they act on (access '
+     'patterns,\n', ' *   statistics, and the scheme that ties all of these '
+     'together;\n', ''),
+    ('damos', 'include/linux/damon.h',
+     'struct damon_ctx;\nstruct damos;\n', '', 'struct damon_ctx;\n'),
+    ('damos', 'include/linux/damon.h',
+     '/* === DAMON-based Operation Schemes (DAMOS) === */\n',
+     '\tlist_for_each_entry_safe(s, next, &(ctx)->schemes, list)\n\n', ''),
+    ('damos', 'include/linux/damon.h',
+     '/* Highest score &damon_operations.get_scheme_score may give a '
+     'region. */\n', '#define DAMOS_MAX_SCORE\t\t99\n\n', ''),
+    ('damos', 'include/linux/damon.h',
+     ' * @supported_actions:\t', ' *\t\t\tthe set nor the core applies is '
+     'refused.\n', ''),
+    ('damos', 'include/linux/damon.h',
+     ' * @get_scheme_score:\t', ' *\t\t\tregion leaves it alone.\n', ''),
+    ('damos', 'include/linux/damon.h',
+     ' * - @get_scheme_score and @apply_scheme when a scheme is applied, for '
+     'the\n *   regions it selected;\n', '', ''),
+    ('damos', 'include/linux/damon.h',
+     '\tunsigned long supported_actions;\n\tunsigned long supported_filters;\n',
+     '', ''),
+    ('damos', 'include/linux/damon.h',
+     '\tint (*get_scheme_score)(', '\t\t\t\t      unsigned long '
+     '*sz_filter_passed);\n', ''),
+    ('damos', 'include/linux/damon.h',
+     ' * @walk_fn:\t', ' *\t\t\tafter the last of these applications.\n', ''),
+    ('damos', 'include/linux/damon.h',
+     ' * @walk_seq:\t\tPrivate: orders the walks, see &damos.walk_seq.\n', '',
+     ''),
+    ('damos', 'include/linux/damon.h',
+     '\tvoid (*walk_fn)(', 'unsigned long sz_filter_passed);\n', ''),
+    ('damos', 'include/linux/damon.h',
+     '\tstruct list_head list;\n\tunsigned long walk_seq;\n};\n', '',
+     '\tstruct list_head list;\n};\n'),
+    ('damos', 'include/linux/damon.h',
+     ' * @schemes:\tThe &struct damos list, in the order the schemes are '
+     'applied.\n', '', ''),
+    ('damos', 'include/linux/damon.h',
+     ' * @kdamond_idle: ', ' *\t\tof @requests.\n', ''),
+    ('damos', 'include/linux/damon.h',
+     ' * The first five fields follow', '', ' * The first four fields follow'),
+    ('damos', 'include/linux/damon.h',
+     '\tstruct list_head schemes;\n', '', ''),
+    ('damos', 'include/linux/damon.h',
+     '\tbool kdamond_idle;\n', '', ''),
+    ('damos', 'include/linux/damon.h',
+     '\nstruct damos *damon_new_scheme(',
+     'void damos_destroy_quota_goal(struct damos_quota_goal *g);\n', ''),
+    ('damos', 'mm/damon/core-internal.h',
+     ' * Private to the DAMON core (core.c, regions.c, requests.c) and its '
+     'DAMOS\n * engine (damos.c):\n', '',
+     ' * Private to the DAMON core (core.c, regions.c, requests.c):\n'),
+    ('damos', 'mm/damon/core-internal.h',
+     ' *   engine\t', '\n', ''),
+    ('damos', 'mm/damon/core-internal.h',
+     'small helpers of the core that the engine uses too\n', '',
+     'small helpers of the core\n'),
+    ('damos', 'mm/damon/core-internal.h',
+     'void kdamond_run_schemes(', 'void kdamond_idle_end(struct damon_ctx '
+     '*ctx);\n', ''),
+    ('damos', 'mm/damon/core-internal.h',
+     '/* === engine === */\n', 'unsigned long damos_min_wmarks_interval('
+     'struct damon_ctx *ctx);\n\n', ''),
+    ('damos', 'mm/damon/core-internal.h',
+     '\nbool damos_pattern_match(', 'void damos_wmarks_update(struct damos '
+     '*s, unsigned long value);\n', ''),
+    ('damos', 'mm/damon/core.c',
+     ' * The DAMOS engine is in damos.c.', ' * and damon_start() validate and '
+     'commit schemes through it.\n *\n', ''),
+    ('damos', 'mm/damon/core.c',
+     '\tINIT_LIST_HEAD(&ctx->schemes);\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     'Free a context with its targets, regions and schemes.\n', '',
+     'Free a context with its targets and regions.\n'),
+    ('damos', 'mm/damon/core.c',
+     '\tstruct damos *s, *snext;\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '\tdamon_for_each_scheme_safe(s, snext, ctx)\n'
+     '\t\tdamon_destroy_scheme(s);\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     ' * Schemes applied in the middle of an aggregation interval match and '
+     'rank\n * regions with it.\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     ' * that changed restarts from now, and so does every scheme\'s apply '
+     'interval\n * when the sampling or aggregation interval changed.\n', '',
+     ' * that changed restarts from now.\n'),
+    ('damos', 'mm/damon/core.c',
+     '\t\tattrs->aggr_interval != old->aggr_interval;\n\tstruct damos *s;\n',
+     '', '\t\tattrs->aggr_interval != old->aggr_interval;\n'),
+    ('damos', 'mm/damon/core.c',
+     '\t\tif (resample) {\n\t\t\tdamon_for_each_scheme(s, ctx)\n'
+     '\t\t\t\tdamos_arm(ctx, attrs, s);\n\t\t}\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     ' * changed, and so does the apply interval of every scheme if the '
+     'sampling\n * or aggregation interval changed.\n', '', ' * changed.\n'),
+    ('damos', 'mm/damon/core.c',
+     ' * Schemes are matched by position, too.',
+     ' * interval after the commit.  On error @dst is left unchanged.\n',
+     ' * On error @dst is left unchanged.\n'),
+    ('damos', 'mm/damon/core.c',
+     ' * Return: 0 on success, -EINVAL if @src has invalid attributes, '
+     'regions or\n', ' * kdamond, -ENOMEM if out of memory.\n',
+     ' * Return: 0 on success, -EINVAL if @src has invalid attributes or '
+     'regions\n * (see damon_start()) or if @dst is running and @src has '
+     'another operations\n * set, -EBUSY if @dst is running and the caller '
+     'is not its kdamond, -ENOMEM\n * if out of memory.\n'),
+    ('damos', 'mm/damon/core.c',
+     '\tstruct damos_commit_scheme *css;\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '\terr = damon_check_schemes(running ? &dst->ops : &src->ops, src);\n'
+     '\tif (err)\n\t\treturn err;\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '\tif (!err)\n\t\terr = damos_commit_prepare(dst, src, &css);\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '\tdamos_commit_apply(dst, css, list_count_nodes(&src->schemes), '
+     'src);\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '/*\n * kdamond_wait_watermarks() - ',
+     '\tkdamond_idle_end(ctx);\n\treturn true;\n}\n\n', ''),
+    ('damos', 'mm/damon/core.c',
+     ' * next ops update, each scheme\'s next application and the start of '
+     'its\n * quota window.  The aggregation interval, which just ended, '
+     'restarts.\n', '',
+     ' * next ops update.  The aggregation interval, which just ended, '
+     'restarts.\n'),
+    ('damos', 'mm/damon/core.c',
+     '\tstruct damon_attrs attrs = ctx->attrs;\n\tstruct damos *s;\n', '',
+     '\tstruct damon_attrs attrs = ctx->attrs;\n'),
+    ('damos', 'mm/damon/core.c',
+     '\tdamon_for_each_scheme(s, ctx) {\n\t\ts->next_apply_sis = '
+     'damon_retime_sis(', '\t\t\t\t\t\t\t old, sample), now);\n\t}\n', ''),
+    ('damos', 'mm/damon/core.c',
+     '\tunsigned long walk_seq = 0;\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '\tkdamond_init_schemes(ctx);\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '\t\tif (kdamond_wait_watermarks(ctx))\n\t\t\tcontinue;\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     '\t\tkdamond_run_schemes(ctx, &walk_seq);\n', '', ''),
+    ('damos', 'mm/damon/core.c',
+     ' * target, appears twice, has attributes damon_set_attrs() would '
+     'refuse, or\n', ' * a thread could not be created.\n',
+     ' * target, appears twice or has attributes damon_set_attrs() would '
+     'refuse,\n * -EBUSY if a context is already running, an exclusive group '
+     'is running,\n * or @exclusive is set while any context runs, another '
+     'negative error\n * code if a thread could not be created.\n'),
+    ('damos', 'mm/damon/core.c',
+     '\t\tif (damon_check_schemes(&ctxs[i]->ops, ctxs[i]))\n'
+     '\t\t\treturn -EINVAL;\n', '', ''),
+    ('damos', 'mm/damon/requests.c',
+     'claiming, calling, walking and cancelling requests\n', '',
+     'claiming, calling and cancelling requests\n'),
+    ('damos', 'mm/damon/requests.c',
+     ' * two samplings, or after the next aggregation if it asks for one.  A '
+     'walk\n', ' * back.\n',
+     ' * two samplings, or after the next aggregation if it asks for one.  '
+     'While\n * a request is on the queue its waiter may take it back, when '
+     'a signal ends\n * the wait.  Once claimed, it is the kdamond\'s until '
+     'the kdamond completes\n * it, which takes no longer than the function: '
+     'a waiter interrupted then\n * waits for that, uninterruptibly.\n'),
+    ('damos', 'mm/damon/requests.c',
+     ' * Protects the &damon_ctx.requests queues, the state of the requests '
+     'on\n * them, and &damon_ctx.kdamond_idle.  Nests inside '
+     '&damon_ctx.kdamond_lock.\n', '',
+     ' * Protects the &damon_ctx.requests queues and the state of the '
+     'requests on\n * them.  Nests inside &damon_ctx.kdamond_lock.\n'),
+    ('damos', 'mm/damon/requests.c',
+     '@req->arg, @req->after_aggregation and\n *\t\t@req->walk_fn set by '
+     'the caller.  Must stay valid until\n *\t\tdamon_request_wait() '
+     'returns.\n', '', '@req->arg and\n *\t\t@req->after_aggregation set '
+     'by the caller.  Must stay valid until\n *\t\tdamon_request_wait() '
+     'returns.\n'),
+    ('damos', 'mm/damon/requests.c',
+     '\treq->walk_seq = 0;\n', '', ''),
+    ('damos', 'mm/damon/requests.c',
+     '\t\t/* An idle kdamond sleeps for a watermark interval: wake it. */\n',
+     '\t\t\twake_up_process(ctx->kdamond);\n', ''),
+    ('damos', 'mm/damon/requests.c',
+     ' * of @req->fn or the pass of the schemes that walks it.  @req is the\n'
+     ' * caller\'s again when this returns, and the context is not '
+     'touched.\n', '',
+     ' * of @req->fn.  @req is the caller\'s again when this returns, and '
+     'the\n * context is not touched.\n'),
+    ('damos', 'mm/damon/requests.c',
+     '@req->arg, @req->after_aggregation and\n *\t\t@req->walk_fn set by '
+     'the caller.  Must stay valid until this\n *\t\treturns.\n', '',
+     '@req->arg and\n *\t\t@req->after_aggregation set by the caller.  '
+     'Must stay valid\n *\t\tuntil this returns.\n'),
+    ('damos', 'mm/damon/requests.c',
+     ' * that ended after it was queued.  A request with @req->walk_fn set '
+     'waits\n', ' * dropped.  A signal ends the wait as described for '
+     'damon_request_wait().\n',
+     ' * that ended after it was queued.  If the kdamond ends before calling '
+     'it,\n * the request is dropped.  A signal ends the wait as described '
+     'for\n * damon_request_wait().\n'),
+    ('damos', 'mm/damon/requests.c',
+     '/*\n * Whether every active scheme of @ctx has walked @req',
+     '\treturn true;\n}\n\n', ''),
+    ('damos', 'mm/damon/requests.c',
+     '\t/* A commit may have removed or deactivated the awaited schemes. */\n',
+     '\t\treturn false;\n', ''),
+    ('damos', 'mm/damon/requests.c',
+     ' * those @walk selects (the walkers of a pass of the schemes, or those '
+     'due\n * at a safe point).\n', '', ' * those due at a safe point.\n'),
+    ('damos', 'mm/damon/requests.c',
+     '\t\t\t\t   struct list_head *claimed, bool all,\n\t\t\t\t   bool walk)\n',
+     '', '\t\t\t\t   struct list_head *claimed, bool all)\n'),
+    ('damos', 'mm/damon/requests.c',
+     '\t\tif (!all && (walk ? !req->walk_fn :\n', '\t\t\t     '
+     '!kdamond_request_due(ctx, req)))\n',
+     '\t\tif (!all && !kdamond_request_due(ctx, req))\n'),
+    ('damos', 'mm/damon/requests.c',
+     '/*\n * Put the claimed walk requests of @claimed back',
+     '\tspin_unlock(&damon_requests_lock);\n}\n\n', ''),
+    ('damos', 'mm/damon/requests.c',
+     ' * @all, as when no aggregation and no pass of the schemes is to '
+     'come.\n', '', ' * @all.\n'),
+    ('damos', 'mm/damon/requests.c',
+     '\tkdamond_claim_requests(ctx, &claimed, all, false);\n', '',
+     '\tkdamond_claim_requests(ctx, &claimed, all);\n'),
+    ('damos', 'mm/damon/requests.c',
+     '/*\n * Apply the schemes that are due, with the walk requests',
+     '\tkdamond_unclaim_walks(ctx, &walkers);\n}\n\n', ''),
+    ('damos', 'mm/damon/requests.c',
+     '/*\n * The kdamond of @ctx is about to sleep for a watermark interval',
+     '\tctx->kdamond_idle = false;\n\tspin_unlock(&damon_requests_lock);\n'
+     '}\n\n', ''),
     # tracepoints
     ('tracepoints', 'mm/damon/core.c',
      '#include <kunit/visibility.h>\n\n#define CREATE_TRACE_POINTS\n'

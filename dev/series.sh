@@ -50,14 +50,14 @@ summary() { [ -s "$LOGS/$1.summary" ] && read -r p f s <"$LOGS/$1.summary" &&
 	where 6.12 crashes or silently ignores a setting, are listed in the
 	admin guide.  The kernel API in include/linux/damon.h is new.
 
-	The patches, in order: the core with its DAMOS engine and public
-	header; the virtual and the physical address operations sets; the
-	tracepoints; the sysfs interface, then its schemes directories;
+	The patches, in order: the monitoring core and its public header; the
+	DAMOS engine; the virtual and the physical address operations sets;
+	the tracepoints; the sysfs interface, then its schemes directories;
 	DAMON_RECLAIM, DAMON_LRU_SORT and DAMON_STAT; KUnit suites;
 	kselftests; the admin guide and ABI; the design document; a sample.
 	Each patch builds: mm/damon/Kconfig and mm/damon/Makefile grow with
-	the series, and the tracepoint calls and the schemes directory come
-	with the patches that add them.
+	the series, and each patch adds its own hooks to the files of the
+	earlier ones.
 
 	Testing (x86_64 VM kernel under QEMU):
 	- every patch builds mm/damon/ and samples/damon/ with W=1 and passes

@@ -866,8 +866,8 @@ static bool damon_any_target_empty(struct damon_ctx *ctx)
  * function run by damon_request() on @dst.
  * Return: 0 on success, -EINVAL if @src has invalid attributes, regions or
  * schemes (see damon_start()) or if @dst is running and @src has another
- * operations set, -EBUSY if @dst is
- * running and the caller is not its kdamond, -ENOMEM if out of memory.
+ * operations set, -EBUSY if @dst is running and the caller is not its
+ * kdamond, -ENOMEM if out of memory.
  */
 int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 {
