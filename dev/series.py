@@ -162,6 +162,18 @@ stats/sz_ops_filter_passed and tried_regions/<R>/sz_filter_passed, as
 later kernels have them so that damo recognises them; and
 tried_regions/table, all tried regions of a scheme in one file, which no
 kernel has.'''),
+    ('dbgfs',
+     ['mm/damon/dbgfs.c'],
+     ['DAMON_DBGFS*'],
+     'mm/damon/dbgfs: add the deprecated debugfs interface',
+     '''Scripts written for the first DAMON releases drive it through files
+under <debugfs>/damon, an interface 6.12 still has, deprecated.  Add it
+as a thin layer over the same kernel API the sysfs interface uses, built
+only with CONFIG_DAMON_DBGFS_DEPRECATED: attrs, target_ids, init_regions,
+schemes and kdamond_pid for each context, monitor_on_DEPRECATED,
+mk_contexts and rm_contexts, with the 6.12 formats.  Its contexts run as
+one exclusive group, so that it and the sysfs interface never run at the
+same time, and its first use warns once that it is deprecated.'''),
     ('modules',
      ['mm/damon/modules-common.[ch]', 'mm/damon/reclaim.c',
       'mm/damon/lru_sort.c', 'mm/damon/stat.[ch]'],
