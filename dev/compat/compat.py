@@ -62,6 +62,16 @@ ADAPT = [
      'until it has faulted it in, then 5 s: on TCG its fault rate varies '
      'from 20 to 800 MiB/s from one second to the next'),
     ('tests/schemes/test.sh',
+     '\tsleep 5\n\trss=$(ps -o rss=, --pid "$workload_pid")\n'
+     '\tif [ "$rss" -gt 500000 ]',
+     '\twait_faulted "$workload_pid"\n\tsleep 5\n'
+     '\trss=$(ps -o rss=, --pid "$workload_pid")\n'
+     '\tif [ "$rss" -gt 500000 ]', 1,
+     'the check that expects pageout to have shrunk alloc_1gb_spin below '
+     '500 MB waits until it has faulted its 1 GiB in, then 10 s: on TCG '
+     'the faults and the pageout to zram both run at a fraction of native '
+     'speed, and the debugfs round of the test runs it twice'),
+    ('tests/schemes/test.sh',
      '\ntest_filters() {\n',
      '\n# Added by make compat: wait until the process $1 has taken the\n'
      '# 262,144 faults of touching 1 GiB (at most 240 s), then 5 s more.\n'
