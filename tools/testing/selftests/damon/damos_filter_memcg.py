@@ -5,7 +5,8 @@
 With swap on zram, a paddr scheme pages out every cold region of the
 system RAM.  One workload (_damos_buffers.py, 32 MiB of cold anonymous
 memory) runs in a cgroup v2 child with the memory controller, another one
-outside of it:
+outside of it.  The scheme has an anon filter, matching N, after the memcg
+one, so that it pages out anonymous memory only:
 
 1. "on" with a memcg_path that does not exist fails with EINVAL (or the
    write of the path does), and nothing runs;
@@ -32,9 +33,14 @@ FILTER = f'{dm.scheme_dir()}/filters/0'
 
 
 def scheme(matching, path):
+    # The anon filter keeps the page cache out: with matching Y, the memcg
+    # filter alone lets the scheme page out every other cold page of the
+    # system, and the test's own processes then fault theirs back in for
+    # minutes on the debug kernel.
     return dm.Scheme('pageout', sz=(4096, dm.ULONG_MAX), nr=(0, 0),
                      age=(5, dm.UINT_MAX),
-                     filters=[dm.Filter('memcg', matching, path)])
+                     filters=[dm.Filter('memcg', matching, path),
+                              dm.Filter('anon', False)])
 
 
 def set_bad_path():
