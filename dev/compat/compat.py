@@ -88,6 +88,11 @@ ADAPT = [
      '}\n\ntest_filters() {\n', 1,
      'the helper of the edit above; its line shows whether the workload '
      'was swapped out'),
+    ('tests/schemes/test.sh',
+     '\t\ttest_filters || exit 1\n',
+     '\t\t[ "$damon_interface" != sysfs ] || test_filters || exit 1\n', 1,
+     'test_filters does not pass the interface of its round to damo, so '
+     'its debugfs round repeats the sysfs one: run it once'),
     ('tests/schemes/stairs.py',
      'time_for_stair = 3\n', 'time_for_stair = 12\n', 1,
      'each damo command takes 4-9 s on TCG: a 6 s workload ends before '
