@@ -813,6 +813,7 @@ void damon_update_region_access(struct damon_region *r, bool accessed,
 				const struct damon_attrs *attrs);
 
 struct damon_target *damon_new_target(void);
+struct pid *damon_find_target_pid(pid_t nr);
 void damon_add_target(struct damon_ctx *ctx, struct damon_target *t);
 void damon_destroy_target(struct damon_target *t);
 bool damon_targets_empty(struct damon_ctx *ctx);

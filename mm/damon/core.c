@@ -418,6 +418,36 @@ struct damon_target *damon_new_target(void)
 EXPORT_SYMBOL_GPL(damon_new_target);
 
 /**
+ * damon_find_target_pid() - Find the pid of a live process, to monitor it.
+ * @nr:	The process id, in the caller's pid namespace.
+ *
+ * For &damon_target.pid of the virtual address operations sets: a process
+ * that has exited and been reaped cannot be monitored, even if its pid is
+ * still referenced somewhere.
+ *
+ * Context: Process context.
+ * Return: A reference to the pid, which damon_destroy_target() drops once
+ * the pid is in a target, or NULL if no live process has the id @nr.
+ */
+struct pid *damon_find_target_pid(pid_t nr)
+{
+	struct pid *pid = find_get_pid(nr);
+	bool dead;
+
+	if (!pid)
+		return NULL;
+	rcu_read_lock();
+	dead = !pid_task(pid, PIDTYPE_PID);
+	rcu_read_unlock();
+	if (dead) {
+		put_pid(pid);
+		pid = NULL;
+	}
+	return pid;
+}
+EXPORT_SYMBOL_GPL(damon_find_target_pid);
+
+/**
  * damon_add_target() - Append a target to a context.
  * @ctx:	The context.
  * @t:		The target, not yet in any context.

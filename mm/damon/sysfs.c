@@ -251,24 +251,6 @@ static int damon_sysfs_set_regions(struct damon_target *t,
 	return err;
 }
 
-/* A reference to the pid @nr, or NULL if no live task has it. */
-static struct pid *damon_sysfs_live_pid(int nr)
-{
-	struct pid *pid = find_get_pid(nr);
-	bool dead;
-
-	if (!pid)
-		return NULL;
-	rcu_read_lock();
-	dead = !pid_task(pid, PIDTYPE_PID);
-	rcu_read_unlock();
-	if (dead) {
-		put_pid(pid);
-		pid = NULL;
-	}
-	return pid;
-}
-
 /* Add one target per targets/<N>/ directory to @ctx. */
 static int damon_sysfs_set_targets(struct damon_ctx *ctx,
 				   struct damon_sysfs_array *dir,
@@ -284,7 +266,9 @@ static int damon_sysfs_set_targets(struct damon_ctx *ctx,
 		if (!t)
 			return -ENOMEM;
 		if (has_pid) {
-			t->pid = damon_sysfs_live_pid(READ_ONCE(sys_target->pid));
+			int nr = READ_ONCE(sys_target->pid);
+
+			t->pid = damon_find_target_pid(nr);
 			if (!t->pid) {
 				damon_destroy_target(t);
 				return -EINVAL;
