@@ -24,6 +24,7 @@
 
 #define pr_fmt(fmt) "damon-dbgfs: " fmt
 
+#include <linux/align.h>
 #include <linux/ctype.h>
 #include <linux/damon.h>
 #include <linux/dcache.h>
@@ -252,6 +253,72 @@ static ssize_t damon_dbgfs_out_read(struct damon_dbgfs_out *out,
 
 /* === context files === */
 
+/*
+ * A context file's text: at most @max_nums(ctx) numbers, each followed by
+ * a separator, formatted by @show(ctx, out) with damon_dbgfs_lock held.
+ * @max_nums may refuse the read with a negative error code instead.
+ */
+static ssize_t damon_dbgfs_ctx_read(struct file *file, char __user *buf,
+				    size_t count, loff_t *ppos,
+				    long (*max_nums)(struct damon_ctx *ctx),
+				    void (*show)(struct damon_ctx *ctx,
+						 struct damon_dbgfs_out *out))
+{
+	struct damon_dbgfs_ctx *c = file->private_data;
+	struct damon_dbgfs_out out;
+	long nr;
+	int err;
+
+	err = damon_dbgfs_lock_ctx(c);
+	if (err)
+		return err;
+	nr = max_nums(c->ctx);
+	err = nr < 0 ? nr : damon_dbgfs_out_alloc(&out, (nr + 1) *
+						  DAMON_DBGFS_NUM_LEN);
+	if (!err)
+		show(c->ctx, &out);
+	mutex_unlock(&damon_dbgfs_lock);
+	if (err)
+		return err;
+	return damon_dbgfs_out_read(&out, buf, count, ppos);
+}
+
+/*
+ * A write to a context file: @parse(text, arg) reads the whole write into
+ * @arg, if @parse is given; then @apply(ctx, text, arg) sets it, with
+ * damon_dbgfs_lock held and the context not running.  What @parse builds
+ * and @apply does not take stays in @arg for the caller to free.
+ */
+static ssize_t damon_dbgfs_ctx_write(struct file *file,
+				     const char __user *buf, size_t count,
+				     loff_t *ppos,
+				     int (*parse)(char *text, void *arg),
+				     int (*apply)(struct damon_ctx *ctx,
+						  char *text, void *arg),
+				     void *arg)
+{
+	struct damon_dbgfs_ctx *c = file->private_data;
+	char *kbuf;
+	int err = 0;
+
+	kbuf = damon_dbgfs_input(buf, count, ppos);
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+	if (parse)
+		err = parse(kbuf, arg);
+	if (!err)
+		err = damon_dbgfs_lock_ctx(c);
+	if (!err) {
+		if (damon_is_running(c->ctx))
+			err = -EBUSY;
+		else
+			err = apply(c->ctx, kbuf, arg);
+		mutex_unlock(&damon_dbgfs_lock);
+	}
+	kvfree(kbuf);
+	return err ? err : count;
+}
+
 static ssize_t damon_dbgfs_attrs_read(struct file *file, char __user *buf,
 				      size_t count, loff_t *ppos)
 {
@@ -273,203 +340,189 @@ static ssize_t damon_dbgfs_attrs_read(struct file *file, char __user *buf,
 	return simple_read_from_buffer(buf, count, ppos, text, len);
 }
 
+static int damon_dbgfs_attrs_parse(char *pos, void *arg)
+{
+	unsigned long *v = arg;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		if (damon_dbgfs_next_ul(&pos, &v[i]))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int damon_dbgfs_attrs_apply(struct damon_ctx *ctx, char *text,
+				   void *arg)
+{
+	struct damon_attrs attrs = ctx->attrs;
+	unsigned long *v = arg;
+
+	attrs.sample_interval = v[0];
+	attrs.aggr_interval = v[1];
+	attrs.ops_update_interval = v[2];
+	attrs.min_nr_regions = v[3];
+	attrs.max_nr_regions = v[4];
+	return damon_set_attrs(ctx, &attrs);
+}
+
 static ssize_t damon_dbgfs_attrs_write(struct file *file,
 				       const char __user *buf, size_t count,
 				       loff_t *ppos)
 {
-	struct damon_dbgfs_ctx *c = file->private_data;
 	unsigned long v[5];
-	struct damon_attrs attrs;
-	char *kbuf, *pos;
-	int i, err = 0;
 
-	kbuf = damon_dbgfs_input(buf, count, ppos);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
-	pos = kbuf;
-	for (i = 0; i < ARRAY_SIZE(v) && !err; i++)
-		err = damon_dbgfs_next_ul(&pos, &v[i]);
-	kvfree(kbuf);
-	if (err)
-		return -EINVAL;
+	return damon_dbgfs_ctx_write(file, buf, count, ppos,
+				     damon_dbgfs_attrs_parse,
+				     damon_dbgfs_attrs_apply, v);
+}
 
-	err = damon_dbgfs_lock_ctx(c);
-	if (err)
-		return err;
-	if (damon_is_running(c->ctx)) {
-		err = -EBUSY;
-	} else {
-		attrs = c->ctx->attrs;
-		attrs.sample_interval = v[0];
-		attrs.aggr_interval = v[1];
-		attrs.ops_update_interval = v[2];
-		attrs.min_nr_regions = v[3];
-		attrs.max_nr_regions = v[4];
-		err = damon_set_attrs(c->ctx, &attrs);
+/* Targets are not added or removed while the kdamond runs. */
+static long damon_dbgfs_target_ids_nums(struct damon_ctx *ctx)
+{
+	return list_count_nodes(&ctx->targets);
+}
+
+static void damon_dbgfs_target_ids_show(struct damon_ctx *ctx,
+					struct damon_dbgfs_out *out)
+{
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx) {
+		damon_dbgfs_printf(out, "%s%d", out->len ? " " : "",
+				   damon_dbgfs_has_pid(ctx) ? pid_vnr(t->pid) :
+				   DAMON_DBGFS_PADDR_ID);
 	}
-	mutex_unlock(&damon_dbgfs_lock);
-	return err ? err : count;
+	damon_dbgfs_printf(out, "\n");
 }
 
 static ssize_t damon_dbgfs_target_ids_read(struct file *file,
 					   char __user *buf, size_t count,
 					   loff_t *ppos)
 {
-	struct damon_dbgfs_ctx *c = file->private_data;
-	struct damon_dbgfs_out out;
-	struct damon_target *t;
-	int err;
-
-	err = damon_dbgfs_lock_ctx(c);
-	if (err)
-		return err;
-	/* Targets are not added or removed while the kdamond runs. */
-	err = damon_dbgfs_out_alloc(&out, (list_count_nodes(&c->ctx->targets)
-					   + 1) * DAMON_DBGFS_NUM_LEN);
-	if (!err) {
-		damon_for_each_target(t, c->ctx) {
-			damon_dbgfs_printf(&out, "%s%d", out.len ? " " : "",
-					   damon_dbgfs_has_pid(c->ctx) ?
-					   pid_vnr(t->pid) :
-					   DAMON_DBGFS_PADDR_ID);
-		}
-		damon_dbgfs_printf(&out, "\n");
-	}
-	mutex_unlock(&damon_dbgfs_lock);
-	if (err)
-		return err;
-	return damon_dbgfs_out_read(&out, buf, count, ppos);
+	return damon_dbgfs_ctx_read(file, buf, count, ppos,
+				    damon_dbgfs_target_ids_nums,
+				    damon_dbgfs_target_ids_show);
 }
 
-/* A reference to the pid @nr of a live task, or NULL. */
-static struct pid *damon_dbgfs_live_pid(unsigned long nr)
-{
-	struct pid *pid;
-	bool dead;
-
-	if (nr > INT_MAX)
-		return NULL;
-	pid = find_get_pid(nr);
-	if (!pid)
-		return NULL;
-	rcu_read_lock();
-	dead = !pid_task(pid, PIDTYPE_PID);
-	rcu_read_unlock();
-	if (dead) {
-		put_pid(pid);
-		pid = NULL;
-	}
-	return pid;
-}
+/**
+ * struct damon_dbgfs_targets - What a target_ids write asks for.
+ * @list:	The new targets.
+ * @paddr:	Whether it asks for the physical address space.
+ */
+struct damon_dbgfs_targets {
+	struct list_head list;
+	bool paddr;
+};
 
 /*
- * Build in @targets one target per pid of @pos, or a single target without
- * a pid if @pos is "paddr".  Return: 0, -EINVAL for a word that is not the
- * pid of a live process, -ENOMEM.
+ * Build one target per pid of @pos, or a single target without a pid if
+ * @pos is "paddr".  Return: 0, -EINVAL for a word that is not the pid of a
+ * live process, -ENOMEM.
  */
-static int damon_dbgfs_parse_targets(char *pos, struct list_head *targets,
-				     bool *paddr)
+static int damon_dbgfs_targets_parse(char *pos, void *arg)
 {
+	struct damon_dbgfs_targets *targets = arg;
 	struct damon_target *t;
 	unsigned long nr;
 	char *word;
 	int err;
 
 	word = skip_spaces(pos);
-	*paddr = !strncmp(word, "paddr", 5) && !*skip_spaces(word + 5);
-	if (*paddr) {
+	targets->paddr = !strncmp(word, "paddr", 5) &&
+		!*skip_spaces(word + 5);
+	if (targets->paddr) {
 		t = damon_new_target();
 		if (!t)
 			return -ENOMEM;
-		list_add_tail(&t->list, targets);
+		list_add_tail(&t->list, &targets->list);
 		return 0;
 	}
 	while (!(err = damon_dbgfs_next_ul(&pos, &nr))) {
 		t = damon_new_target();
 		if (!t)
 			return -ENOMEM;
-		list_add_tail(&t->list, targets);
-		t->pid = damon_dbgfs_live_pid(nr);
+		list_add_tail(&t->list, &targets->list);
+		if (nr <= INT_MAX)
+			t->pid = damon_find_target_pid(nr);
 		if (!t->pid)
 			return -EINVAL;
 	}
 	return err == -ENODATA ? 0 : err;
 }
 
+static int damon_dbgfs_targets_apply(struct damon_ctx *ctx, char *text,
+				     void *arg)
+{
+	struct damon_dbgfs_targets *targets = arg;
+	struct damon_target *t, *next;
+	int err;
+
+	err = damon_select_ops(ctx, targets->paddr ? DAMON_OPS_PADDR :
+			       DAMON_OPS_VADDR);
+	if (err)
+		return err;
+	damon_dbgfs_destroy_targets(ctx);
+	list_for_each_entry_safe(t, next, &targets->list, list) {
+		list_del_init(&t->list);
+		damon_add_target(ctx, t);
+	}
+	return 0;
+}
+
 static ssize_t damon_dbgfs_target_ids_write(struct file *file,
 					    const char __user *buf,
 					    size_t count, loff_t *ppos)
 {
-	struct damon_dbgfs_ctx *c = file->private_data;
+	struct damon_dbgfs_targets targets = {
+		.list = LIST_HEAD_INIT(targets.list),
+	};
 	struct damon_target *t, *next;
-	LIST_HEAD(targets);
-	char *kbuf;
-	bool paddr;
-	int err;
+	ssize_t ret;
 
-	kbuf = damon_dbgfs_input(buf, count, ppos);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
-	err = damon_dbgfs_parse_targets(kbuf, &targets, &paddr);
-	kvfree(kbuf);
-	if (!err)
-		err = damon_dbgfs_lock_ctx(c);
-	if (err)
-		goto out;
-	if (damon_is_running(c->ctx)) {
-		err = -EBUSY;
-	} else {
-		err = damon_select_ops(c->ctx, paddr ? DAMON_OPS_PADDR :
-				       DAMON_OPS_VADDR);
-		if (!err) {
-			damon_dbgfs_destroy_targets(c->ctx);
-			list_for_each_entry_safe(t, next, &targets, list) {
-				list_del_init(&t->list);
-				damon_add_target(c->ctx, t);
-			}
-		}
-	}
-	mutex_unlock(&damon_dbgfs_lock);
-out:
-	list_for_each_entry_safe(t, next, &targets, list)
+	ret = damon_dbgfs_ctx_write(file, buf, count, ppos,
+				    damon_dbgfs_targets_parse,
+				    damon_dbgfs_targets_apply, &targets);
+	list_for_each_entry_safe(t, next, &targets.list, list)
 		damon_destroy_target(t);
-	return err ? err : count;
+	return ret;
+}
+
+/* The regions belong to the kdamond while it runs: no read then. */
+static long damon_dbgfs_init_regions_nums(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	long nr = 0;
+
+	if (damon_is_running(ctx))
+		return -EBUSY;
+	damon_for_each_target(t, ctx)
+		nr += 3 * damon_nr_regions(t);
+	return nr;
+}
+
+static void damon_dbgfs_init_regions_show(struct damon_ctx *ctx,
+					  struct damon_dbgfs_out *out)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+	int idx = 0;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t)
+			damon_dbgfs_printf(out, "%d %lu %lu\n", idx,
+					   r->ar.start, r->ar.end);
+		idx++;
+	}
 }
 
 static ssize_t damon_dbgfs_init_regions_read(struct file *file,
 					     char __user *buf, size_t count,
 					     loff_t *ppos)
 {
-	struct damon_dbgfs_ctx *c = file->private_data;
-	struct damon_dbgfs_out out;
-	struct damon_target *t;
-	struct damon_region *r;
-	size_t nr = 1;
-	int idx = 0, err;
-
-	err = damon_dbgfs_lock_ctx(c);
-	if (err)
-		return err;
-	/* The regions belong to the kdamond while it runs. */
-	if (damon_is_running(c->ctx)) {
-		mutex_unlock(&damon_dbgfs_lock);
-		return -EBUSY;
-	}
-	damon_for_each_target(t, c->ctx)
-		nr += damon_nr_regions(t);
-	err = damon_dbgfs_out_alloc(&out, nr * 3 * DAMON_DBGFS_NUM_LEN);
-	if (!err) {
-		damon_for_each_target(t, c->ctx) {
-			damon_for_each_region(r, t)
-				damon_dbgfs_printf(&out, "%d %lu %lu\n", idx,
-						   r->ar.start, r->ar.end);
-			idx++;
-		}
-	}
-	mutex_unlock(&damon_dbgfs_lock);
-	if (err)
-		return err;
-	return damon_dbgfs_out_read(&out, buf, count, ppos);
+	return damon_dbgfs_ctx_read(file, buf, count, ppos,
+				    damon_dbgfs_init_regions_nums,
+				    damon_dbgfs_init_regions_show);
 }
 
 /**
@@ -509,7 +562,9 @@ damon_dbgfs_parse_ranges(char *pos, unsigned int nr_targets, size_t *nr)
 			err = damon_dbgfs_next_ul(&pos, &rg->start);
 		if (!err)
 			err = damon_dbgfs_next_ul(&pos, &rg->end);
-		if (err || rg->idx >= nr_targets || rg->start >= rg->end) {
+		/* An end in the last page could not be widened to a page. */
+		if (err || rg->idx >= nr_targets || rg->start >= rg->end ||
+		    rg->end > ALIGN_DOWN(ULONG_MAX, DAMON_MIN_REGION)) {
 			err = -EINVAL;
 			break;
 		}
@@ -531,77 +586,83 @@ damon_dbgfs_parse_ranges(char *pos, unsigned int nr_targets, size_t *nr)
 	return ranges;
 }
 
-/* Replace the regions of every target of @ctx by the @nr @ranges. */
+/*
+ * Give every target of @ctx a region per range of its index, widened to
+ * whole pages as the sysfs interface does; ranges that then overlap make
+ * one region.
+ */
 static int damon_dbgfs_set_regions(struct damon_ctx *ctx,
 				   struct damon_dbgfs_range *ranges, size_t nr)
 {
-	struct damon_region **fresh, *r, *next;
+	struct damon_region **fresh, *r, *next, *last;
 	struct damon_target *t;
-	unsigned long idx = 0;
+	unsigned long idx = 0, start, end;
 	size_t i;
+	int err = 0;
 
 	/* Allocate first, so that a failure changes nothing. */
 	fresh = kvcalloc(max_t(size_t, nr, 1), sizeof(*fresh), GFP_KERNEL);
 	if (!fresh)
 		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		fresh[i] = damon_new_region(ranges[i].start, ranges[i].end);
+	for (i = 0; i < nr && !err; i++) {
+		fresh[i] = damon_new_region(0, 0);
 		if (!fresh[i])
-			break;
-	}
-	if (i < nr) {
-		while (i--)
-			kfree(fresh[i]);
-		kvfree(fresh);
-		return -ENOMEM;
+			err = -ENOMEM;
 	}
 	damon_for_each_target(t, ctx) {
+		if (err)
+			break;
 		damon_for_each_region_safe(r, next, t)
 			damon_destroy_region(r, t);
+		last = NULL;
 		/* The ranges of a target are in address order. */
 		for (i = 0; i < nr; i++) {
-			if (ranges[i].idx == idx)
-				damon_add_region(fresh[i], t);
+			if (ranges[i].idx != idx)
+				continue;
+			start = ALIGN_DOWN(ranges[i].start, DAMON_MIN_REGION);
+			end = ALIGN(ranges[i].end, DAMON_MIN_REGION);
+			if (last && start < last->ar.end) {
+				last->ar.end = max(last->ar.end, end);
+				continue;
+			}
+			r = fresh[i];
+			fresh[i] = NULL;
+			r->ar.start = start;
+			r->ar.end = end;
+			r->sampling_addr = start;
+			damon_add_region(r, t);
+			last = r;
 		}
 		idx++;
 	}
+	for (i = 0; i < nr; i++)
+		kfree(fresh[i]);
 	kvfree(fresh);
-	return 0;
+	return err;
+}
+
+static int damon_dbgfs_init_regions_apply(struct damon_ctx *ctx, char *text,
+					  void *arg)
+{
+	struct damon_dbgfs_range *ranges;
+	size_t nr;
+	int err;
+
+	ranges = damon_dbgfs_parse_ranges(text, list_count_nodes(&ctx->targets),
+					  &nr);
+	if (IS_ERR(ranges))
+		return PTR_ERR(ranges);
+	err = damon_dbgfs_set_regions(ctx, ranges, nr);
+	kvfree(ranges);
+	return err;
 }
 
 static ssize_t damon_dbgfs_init_regions_write(struct file *file,
 					      const char __user *buf,
 					      size_t count, loff_t *ppos)
 {
-	struct damon_dbgfs_ctx *c = file->private_data;
-	struct damon_dbgfs_range *ranges;
-	unsigned int nr_targets;
-	char *kbuf;
-	size_t nr;
-	int err;
-
-	kbuf = damon_dbgfs_input(buf, count, ppos);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
-	err = damon_dbgfs_lock_ctx(c);
-	if (err)
-		goto out;
-	if (damon_is_running(c->ctx)) {
-		err = -EBUSY;
-	} else {
-		nr_targets = list_count_nodes(&c->ctx->targets);
-		ranges = damon_dbgfs_parse_ranges(kbuf, nr_targets, &nr);
-		if (IS_ERR(ranges)) {
-			err = PTR_ERR(ranges);
-		} else {
-			err = damon_dbgfs_set_regions(c->ctx, ranges, nr);
-			kvfree(ranges);
-		}
-	}
-	mutex_unlock(&damon_dbgfs_lock);
-out:
-	kvfree(kbuf);
-	return err ? err : count;
+	return damon_dbgfs_ctx_write(file, buf, count, ppos, NULL,
+				     damon_dbgfs_init_regions_apply, NULL);
 }
 
 /*
@@ -747,9 +808,10 @@ static struct damos *damon_dbgfs_new_scheme(const unsigned long *v)
 	return s ? s : ERR_PTR(-ENOMEM);
 }
 
-/* Build in @schemes the schemes of @pos, 18 numbers each. */
-static int damon_dbgfs_parse_schemes(char *pos, struct list_head *schemes)
+/* Build in the list @arg the schemes of @pos, 18 numbers each. */
+static int damon_dbgfs_schemes_parse(char *pos, void *arg)
 {
+	struct list_head *schemes = arg;
 	unsigned long v[DAMON_DBGFS_SCHEME_PARAMS];
 	struct damos *s;
 	int i, err;
@@ -772,42 +834,37 @@ static int damon_dbgfs_parse_schemes(char *pos, struct list_head *schemes)
 	}
 }
 
+static int damon_dbgfs_schemes_apply(struct damon_ctx *ctx, char *text,
+				     void *arg)
+{
+	struct list_head *schemes = arg;
+	struct damos *s, *next;
+
+	damon_for_each_scheme_safe(s, next, ctx)
+		damon_destroy_scheme(s);
+	list_for_each_entry_safe(s, next, schemes, list) {
+		list_del_init(&s->list);
+		damon_add_scheme(ctx, s);
+	}
+	return 0;
+}
+
 static ssize_t damon_dbgfs_schemes_write(struct file *file,
 					 const char __user *buf, size_t count,
 					 loff_t *ppos)
 {
-	struct damon_dbgfs_ctx *c = file->private_data;
 	struct damos *s, *next;
 	LIST_HEAD(schemes);
-	char *kbuf;
-	int err;
+	ssize_t ret;
 
-	kbuf = damon_dbgfs_input(buf, count, ppos);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
-	err = damon_dbgfs_parse_schemes(kbuf, &schemes);
-	kvfree(kbuf);
-	if (!err)
-		err = damon_dbgfs_lock_ctx(c);
-	if (err)
-		goto out;
-	if (damon_is_running(c->ctx)) {
-		err = -EBUSY;
-	} else {
-		damon_for_each_scheme_safe(s, next, c->ctx)
-			damon_destroy_scheme(s);
-		list_for_each_entry_safe(s, next, &schemes, list) {
-			list_del_init(&s->list);
-			damon_add_scheme(c->ctx, s);
-		}
-	}
-	mutex_unlock(&damon_dbgfs_lock);
-out:
+	ret = damon_dbgfs_ctx_write(file, buf, count, ppos,
+				    damon_dbgfs_schemes_parse,
+				    damon_dbgfs_schemes_apply, &schemes);
 	list_for_each_entry_safe(s, next, &schemes, list) {
 		list_del_init(&s->list);
 		damon_destroy_scheme(s);
 	}
-	return err ? err : count;
+	return ret;
 }
 
 static ssize_t damon_dbgfs_kdamond_pid_read(struct file *file,
@@ -903,29 +960,45 @@ static ssize_t damon_dbgfs_monitor_on_read(struct file *file,
 	return simple_read_from_buffer(buf, count, ppos, text, strlen(text));
 }
 
-static ssize_t damon_dbgfs_monitor_on_write(struct file *file,
-					    const char __user *buf,
-					    size_t count, loff_t *ppos)
+/*
+ * The writers of the root files take one word: call @fn with it, or with
+ * NULL if the write is not one word, with damon_dbgfs_lock held.
+ */
+static ssize_t damon_dbgfs_root_write(const char __user *buf, size_t count,
+				      loff_t *ppos,
+				      int (*fn)(const char *word, void *arg),
+				      void *arg)
 {
-	char *kbuf, *word;
+	char *kbuf;
 	int err;
 
 	kbuf = damon_dbgfs_input(buf, count, ppos);
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
 	damon_dbgfs_warn();
-	word = damon_dbgfs_word(kbuf);
 	mutex_lock(&damon_dbgfs_lock);
 	damon_dbgfs_reap();
-	if (word && !strcmp(word, "on"))
-		err = damon_dbgfs_turn_on();
-	else if (word && !strcmp(word, "off"))
-		err = damon_dbgfs_turn_off();
-	else
-		err = -EINVAL;
+	err = fn(damon_dbgfs_word(kbuf), arg);
 	mutex_unlock(&damon_dbgfs_lock);
 	kvfree(kbuf);
 	return err ? err : count;
+}
+
+static int damon_dbgfs_monitor_on(const char *word, void *arg)
+{
+	if (word && !strcmp(word, "on"))
+		return damon_dbgfs_turn_on();
+	if (word && !strcmp(word, "off"))
+		return damon_dbgfs_turn_off();
+	return -EINVAL;
+}
+
+static ssize_t damon_dbgfs_monitor_on_write(struct file *file,
+					    const char __user *buf,
+					    size_t count, loff_t *ppos)
+{
+	return damon_dbgfs_root_write(buf, count, ppos, damon_dbgfs_monitor_on,
+				      NULL);
 }
 
 static const char damon_dbgfs_deprecation[] =
@@ -944,31 +1017,21 @@ static ssize_t damon_dbgfs_deprecated_read(struct file *file,
 
 static int damon_dbgfs_add_ctx(const char *name);
 
+static int damon_dbgfs_mk_context(const char *name, void *arg)
+{
+	if (!name || strlen(name) > NAME_MAX || strchr(name, '/'))
+		return -EINVAL;
+	if (damon_dbgfs_any_running())
+		return -EBUSY;
+	return damon_dbgfs_add_ctx(name);
+}
+
 static ssize_t damon_dbgfs_mk_contexts_write(struct file *file,
 					     const char __user *buf,
 					     size_t count, loff_t *ppos)
 {
-	char *kbuf, *name;
-	int err;
-
-	kbuf = damon_dbgfs_input(buf, count, ppos);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
-	damon_dbgfs_warn();
-	name = damon_dbgfs_word(kbuf);
-	if (!name || strlen(name) > NAME_MAX || strchr(name, '/')) {
-		kvfree(kbuf);
-		return -EINVAL;
-	}
-	mutex_lock(&damon_dbgfs_lock);
-	damon_dbgfs_reap();
-	if (damon_dbgfs_any_running())
-		err = -EBUSY;
-	else
-		err = damon_dbgfs_add_ctx(name);
-	mutex_unlock(&damon_dbgfs_lock);
-	kvfree(kbuf);
-	return err ? err : count;
+	return damon_dbgfs_root_write(buf, count, ppos, damon_dbgfs_mk_context,
+				      NULL);
 }
 
 static void damon_dbgfs_free_ctx(struct damon_dbgfs_ctx *c)
@@ -979,48 +1042,42 @@ static void damon_dbgfs_free_ctx(struct damon_dbgfs_ctx *c)
 	kfree(c);
 }
 
+/* Take the context @name out of the list, into *@arg, to remove it. */
+static int damon_dbgfs_rm_context(const char *name, void *arg)
+{
+	struct damon_dbgfs_ctx **found = arg, *c;
+
+	if (!name)
+		return -EINVAL;
+	if (damon_dbgfs_any_running())
+		return -EBUSY;
+	list_for_each_entry(c, &damon_dbgfs_ctxs, list) {
+		if (c->name && !strcmp(c->name, name)) {
+			list_del(&c->list);
+			damon_dbgfs_nr_ctxs--;
+			c->removed = true;
+			*found = c;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 static ssize_t damon_dbgfs_rm_contexts_write(struct file *file,
 					     const char __user *buf,
 					     size_t count, loff_t *ppos)
 {
-	struct damon_dbgfs_ctx *c, *found = NULL;
-	char *kbuf, *name;
-	int err = 0;
+	struct damon_dbgfs_ctx *found = NULL;
+	ssize_t ret;
 
-	kbuf = damon_dbgfs_input(buf, count, ppos);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
-	damon_dbgfs_warn();
-	name = damon_dbgfs_word(kbuf);
-	mutex_lock(&damon_dbgfs_lock);
-	damon_dbgfs_reap();
-	if (!name) {
-		err = -EINVAL;
-	} else if (damon_dbgfs_any_running()) {
-		err = -EBUSY;
-	} else {
-		list_for_each_entry(c, &damon_dbgfs_ctxs, list) {
-			if (c->name && !strcmp(c->name, name)) {
-				found = c;
-				break;
-			}
-		}
-		if (found) {
-			list_del(&found->list);
-			damon_dbgfs_nr_ctxs--;
-			found->removed = true;
-		} else {
-			err = -ENOENT;
-		}
-	}
-	mutex_unlock(&damon_dbgfs_lock);
-	kvfree(kbuf);
+	ret = damon_dbgfs_root_write(buf, count, ppos, damon_dbgfs_rm_context,
+				     &found);
 	if (found) {
 		/* Waits for the handlers of its files, which need the lock. */
 		debugfs_remove(found->dir);
 		damon_dbgfs_free_ctx(found);
 	}
-	return err ? err : count;
+	return ret;
 }
 
 #define DAMON_DBGFS_FOPS(_name, _read, _write)				\

@@ -27,6 +27,7 @@ CTX_FILES = ['attrs', 'init_regions', 'kdamond_pid', 'schemes',
              'target_ids']
 U64_MAX = 2**64 - 1
 UINT_MAX = 2**32 - 1
+PAGE = os.sysconf('SC_PAGE_SIZE')
 
 
 def path(name, ctx=None):
@@ -75,6 +76,23 @@ def reset():
     wr('attrs', '5000 100000 1000000 10 1000')
 
 
+def refuses(t, name, bad, kept):
+    """Each write of @bad (value: why) fails with EINVAL; @name keeps
+    reading @kept."""
+    for value, why in bad.items():
+        err = wr(name, value)
+        t.ok(err == errno.EINVAL and rd(name) == kept,
+             f'{name} refuses {why} with EINVAL and keeps its value',
+             f'{ds.errname(err)}, reads {rd(name)!r}')
+
+
+def empties(t, name, want):
+    """An empty write succeeds, and @name then reads @want."""
+    err = wr(name, '\n')
+    t.ok(err == 0 and rd(name) == want, f'an empty write to {name} '
+         'leaves nothing in it', f'{ds.errname(err)}, reads {rd(name)!r}')
+
+
 def check_files(t):
     missing = [f for f in ROOT_FILES if not os.path.exists(path(f))]
     t.ok(not missing, 'the root directory has the 6.12 files',
@@ -93,11 +111,7 @@ def check_attrs(t):
            '200000 100000 1000000 10 1000': 'sampling above aggregation',
            '0 100000 1000000 10 1000': 'zero sampling interval',
            '-1 100000 1000000 10 1000': 'a negative number'}
-    for value, why in bad.items():
-        err = wr('attrs', value)
-        t.ok(err == errno.EINVAL and rd('attrs') == good + '\n',
-             f'attrs refuses {why} with EINVAL and keeps its value',
-             f'{ds.errname(err)}, reads {rd("attrs")!r}')
+    refuses(t, 'attrs', bad, good + '\n')
 
 
 def check_target_ids(t, w):
@@ -110,16 +124,10 @@ def check_target_ids(t, w):
          'target_ids takes "paddr" and reads 42', f'{ds.errname(err)}, '
          f'reads {rd("target_ids")!r}')
     wr('target_ids', f'{w.pid}')
-    for value, why in ((ds.dead_pid(), 'the pid of an exited process'),
-                       ('abc', 'a word'), (2**40, 'a pid beyond int')):
-        err = wr('target_ids', value)
-        t.ok(err == errno.EINVAL and rd('target_ids') == f'{w.pid}\n',
-             f'target_ids refuses {why} with EINVAL and keeps its value',
-             f'{ds.errname(err)}, reads {rd("target_ids")!r}')
-    err = wr('target_ids', '\n')
-    t.ok(err == 0 and rd('target_ids') == '\n',
-         'an empty write to target_ids leaves no target',
-         f'{ds.errname(err)}, reads {rd("target_ids")!r}')
+    refuses(t, 'target_ids', {ds.dead_pid(): 'the pid of an exited process',
+                              'abc': 'a word', 2**40: 'a pid beyond int'},
+            f'{w.pid}\n')
+    empties(t, 'target_ids', '\n')
 
 
 def check_init_regions(t, w):
@@ -136,15 +144,14 @@ def check_init_regions(t, w):
            f'0 {w.hot_start} {w.end} 0 {w.start} {w.hot_start}':
            'ranges out of address order',
            f'0 {w.start}': 'an incomplete range'}
-    for value, why in bad.items():
-        err = wr('init_regions', value)
-        t.ok(err == errno.EINVAL and rd('init_regions') == good,
-             f'init_regions refuses {why} with EINVAL and keeps its value',
-             f'{ds.errname(err)}, reads {rd("init_regions")!r}')
-    err = wr('init_regions', '\n')
-    t.ok(err == 0 and rd('init_regions') == '',
-         'an empty write to init_regions removes the ranges',
+    refuses(t, 'init_regions', bad, good)
+    err = wr('init_regions', f'0 {w.start + 1} {w.start + 100} '
+             f'0 {w.start + 200} {w.start + 300}')
+    t.ok(err == 0 and rd('init_regions') ==
+         f'0 {w.start} {w.start + PAGE}\n',
+         'sub-page ranges are widened to a page and merged',
          f'{ds.errname(err)}, reads {rd("init_regions")!r}')
+    empties(t, 'init_regions', '')
 
 
 def check_schemes(t):
@@ -170,15 +177,8 @@ def check_schemes(t):
            ' '.join(['1'] * 17): '17 numbers',
            ones + ' garbage': 'trailing garbage',
            str(2**64) + ' ' + ' '.join(['1'] * 17): '2^64'}
-    for value, why in bad.items():
-        err = wr('schemes', value)
-        t.ok(err == errno.EINVAL and rd('schemes') == kept,
-             f'schemes refuses {why} with EINVAL and keeps its value',
-             f'{ds.errname(err)}, reads {rd("schemes")!r}')
-    err = wr('schemes', '\n')
-    t.ok(err == 0 and rd('schemes') == '',
-         'an empty write to schemes removes them',
-         f'{ds.errname(err)}, reads {rd("schemes")!r}')
+    refuses(t, 'schemes', bad, kept)
+    empties(t, 'schemes', '')
 
 
 def check_on_off(t):
@@ -348,7 +348,7 @@ def check_bad_input(t):
 
 
 def main(t):
-    t.set_plan(60)
+    t.set_plan(61)
     reset()
     w = ds.Workload(16, 4, 4, 0)
     try:
