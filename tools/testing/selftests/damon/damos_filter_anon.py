@@ -5,7 +5,9 @@ pages.
 
 With swap on zram, a paddr scheme pages out every cold region of the
 system RAM.  The workload (_damos_buffers.py) holds 24 MiB of anonymous
-memory and 24 MiB of shmem, both cold:
+memory and 24 MiB of shmem, both cold.  Where memory cgroups are there,
+the workloads run in one, and a memcg filter before the anon one keeps the
+scheme on their pages:
 
 1. filter anon, matching Y (anonymous pages are excluded): the workload's
    RssShmem drops by more than half, its RssAnon stays (>= 90%);
@@ -23,14 +25,19 @@ BUF_MIB = 24
 HALF = BUF_MIB * dm.MIB // 2
 
 
-def scheme(matching):
+def scheme(matching, cg):
     # Idle for 3 s (30 aggregations), not less: the scheme covers all of
     # the RAM, and a shorter age pages out the second workload's buffer
     # while it is still being written and read back, which under a loaded
-    # TCG host thrashes for minutes.
+    # TCG host thrashes for minutes.  For the same reason, where cgroups
+    # are there, a memcg filter first keeps out every page but those of
+    # the workloads' cgroup: with anonymous pages excluded, the scheme
+    # would otherwise page out the whole page cache, which the test's own
+    # processes then read back in for minutes.
+    filters = [dm.Filter('memcg', False, cg.memcg_path)] if cg else []
     return dm.Scheme('pageout', sz=(4096, dm.ULONG_MAX), nr=(0, 0),
                      age=(30, dm.UINT_MAX),
-                     filters=[dm.Filter('anon', matching)])
+                     filters=filters + [dm.Filter('anon', matching)])
 
 
 def main(t):
@@ -38,11 +45,15 @@ def main(t):
     if why:
         ds.skip_all(why)
     t.set_plan(6)
+    cg = None
+    if not dm.Cgroup.available():
+        cg = dm.Cgroup('damos_selftest_anon').create()
+    path = cg.path if cg else None
     ram = dm.system_ram()
-    b1 = dm.Buffers(BUF_MIB, BUF_MIB)
+    b1 = dm.Buffers(BUF_MIB, BUF_MIB, path)
     anon0, shmem0 = dm.rss(b1.pid, 'RssAnon'), dm.rss(b1.pid, 'RssShmem')
     ds.setup('paddr', [(None, [ram])], max_nr=200)
-    dm.set_schemes([scheme(True)])
+    dm.set_schemes([scheme(True, cg)])
     err = ds.start()
     t.ok(err == 0 and ds.state() == 'on', 'paddr pageout scheme with an anon '
          'filter starts', ds.errname(err))
@@ -63,9 +74,9 @@ def main(t):
     # and on TCG that thrashes for a minute and more.
     dm.set_schemes([dm.Scheme('stat')])
     err = dm.cmd('commit')
-    b2 = dm.Buffers(BUF_MIB, BUF_MIB)
+    b2 = dm.Buffers(BUF_MIB, BUF_MIB, path)
     anon0, shmem0 = dm.rss(b2.pid, 'RssAnon'), dm.rss(b2.pid, 'RssShmem')
-    dm.set_schemes([scheme(False)])
+    dm.set_schemes([scheme(False, cg)])
     err = err or dm.cmd('commit')
     t.ok(err == 0 and ds.state() == 'on', 'commit of anon, matching N',
          ds.errname(err))
