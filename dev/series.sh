@@ -44,17 +44,19 @@ summary() { [ -s "$LOGS/$1.summary" ] && read -r p f s <"$LOGS/$1.summary" &&
 	This series is a new implementation of DAMON for 6.12, written from
 	scratch against the 6.12 user ABI: it applies on 6.12 with the DAMON
 	files removed, and provides the same sysfs interface (same files,
-	values, defaults and errors) and the same DAMON_RECLAIM and
-	DAMON_LRU_SORT module parameters, so that the user-space tool (damo)
-	and existing scripts run unchanged.  The differences from 6.12, each
+	values, defaults and errors), the same DAMON_RECLAIM and
+	DAMON_LRU_SORT module parameters and the same deprecated debugfs
+	files, so that the user-space tool (damo) and existing scripts run
+	unchanged.  The differences from 6.12, each
 	where 6.12 crashes or silently ignores a setting, are listed in the
 	admin guide.  The kernel API in include/linux/damon.h is new.
 
 	The patches, in order: the monitoring core and its public header; the
 	DAMOS engine; the virtual and the physical address operations sets;
 	the tracepoints; the sysfs interface, then its schemes directories;
-	DAMON_RECLAIM, DAMON_LRU_SORT and DAMON_STAT; KUnit suites;
-	kselftests; the admin guide and ABI; the design document; a sample.
+	the deprecated debugfs interface; DAMON_RECLAIM, DAMON_LRU_SORT and
+	DAMON_STAT; KUnit suites; kselftests; the admin guide and ABI; the
+	design document; a sample.
 	Each patch builds: mm/damon/Kconfig and mm/damon/Makefile grow with
 	the series, and each patch adds its own hooks to the files of the
 	earlier ones.
