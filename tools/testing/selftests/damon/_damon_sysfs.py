@@ -264,20 +264,34 @@ def start(k=0):
 
 # === workloads ===
 
+def cgroup_joiner(cgroup):
+    """A preexec_fn that moves the child into the cgroup directory
+    @cgroup, if any, before it runs, so that all its memory is charged
+    there."""
+    if not cgroup:
+        return None
+
+    def join():
+        with open(f'{cgroup}/cgroup.procs', 'w', encoding='ascii') as f:
+            f.write(str(os.getpid()))
+    return join
+
+
 class Workload:
     """An access_memory process; see access_memory.c for the arguments."""
 
     running = []
 
     def __init__(self, total_mib=64, hot_off_mib=24, hot_mib=8, secs=0,
-                 stripe_kib=0):
+                 stripe_kib=0, cgroup=None):
         prog = os.path.join(HERE, 'access_memory')
         args = [prog, str(total_mib), str(hot_off_mib), str(hot_mib),
                 str(secs)]
         if stripe_kib:
             args.append(str(stripe_kib))
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
-                                     text=True)
+                                     text=True,
+                                     preexec_fn=cgroup_joiner(cgroup))
         Workload.running.append(self)
         self.pid = self.proc.pid
         line = self.proc.stdout.readline()

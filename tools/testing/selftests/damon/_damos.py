@@ -288,16 +288,10 @@ class Buffers(ds.Workload):
     # pylint: disable=super-init-not-called
     def __init__(self, anon_mib, shmem_mib, cgroup=None):
         prog = os.path.join(ds.HERE, '_damos_buffers.py')
-
-        def join():
-            if cgroup:
-                with open(f'{cgroup}/cgroup.procs', 'w',
-                          encoding='ascii') as f:
-                    f.write(str(os.getpid()))
-
         self.proc = subprocess.Popen(
             [sys.executable, prog, str(anon_mib), str(shmem_mib)],
-            stdout=subprocess.PIPE, text=True, preexec_fn=join)
+            stdout=subprocess.PIPE, text=True,
+            preexec_fn=ds.cgroup_joiner(cgroup))
         ds.Workload.running.append(self)
         self.pid = self.proc.pid
         line = self.proc.stdout.readline().split()
