@@ -6,16 +6,15 @@ up in read-only module parameters, cheaply.
 - the parameters exist with their modes; "enabled" reads N;
 - "enabled" Y starts one kdamond, and a sysfs kdamond then cannot start
   (EBUSY): both would sample the same Accessed bits;
-- on a quiet system, after a while: aggr_interval_us is positive, the 101
-  memory_idle_ms_percentiles do not decrease, and the kdamond uses little
-  CPU (printed; the bound is generous);
-- with a workload that writes 256 MiB all the time, once results of an
-  aggregation interval that saw it are out (up to four of the intervals,
-  which grew while the system was quiet), the bandwidth estimate rises
-  well above the quiet one, and the least idle memory shows a negative
-  idle time (accessed for that long) in one of the results seen meanwhile
-  (not necessarily the last: a region whose access count just changed has
-  age 0, hence an idle time of 0);
+- with a workload that writes 256 MiB all the time, started while the
+  intervals are still short, the bandwidth estimate is positive and the
+  least idle memory shows a negative idle time (accessed for that long) in
+  one of the results seen (not necessarily the last: a region whose
+  access count just changed has age 0, hence an idle time of 0);
+- once the workload is gone, over 12 s: aggr_interval_us is positive, the
+  101 memory_idle_ms_percentiles do not decrease, the kdamond uses little
+  CPU (printed; the bound is generous), and the bandwidth estimate is well
+  below the busy one;
 - "enabled" N stops the kdamond.
 """
 
@@ -29,7 +28,8 @@ import _damos as dm
 PARAMS = '/sys/module/damon_stat/parameters'
 FILES = {'enabled': 0o600, 'estimated_memory_bandwidth': 0o400,
          'memory_idle_ms_percentiles': 0o400, 'aggr_interval_us': 0o400}
-WATCH_SECS = 12
+BUSY_SECS = 6
+QUIET_SECS = 12
 
 
 def param(name):
@@ -79,10 +79,38 @@ def main(t):
              'DAMON_STAT runs', ds.errname(err))
         ds.reset()
 
+        # Busy first, while the intervals are still short: once the
+        # system has been quiet for a while, the auto-tuning has grown the
+        # aggregation interval to tens of seconds, and the results change
+        # only once per aggregation interval.
+        w = ds.Workload(256, 0, 256, 0)
+        t0 = time.monotonic()
+        least = []
+
+        def busy_seen():
+            least.append(percentiles()[0])
+            return int(param('estimated_memory_bandwidth')) > 0 \
+                and least[-1] < 0
+
+        ds.wait_for(busy_seen, 60, 0.5)
+        busy = bandwidth_over(BUSY_SECS)
+        pcts = percentiles()
+        least.append(pcts[0])
+        t.diag(f'busy: bandwidth {busy / dm.MIB:.1f} MiB/s, idle ms at '
+               f'0/50/100%: {pcts[0]}/{pcts[50]}/{pcts[100]}, aggregation '
+               f'{param("aggr_interval_us")} us, first seen after '
+               f'{time.monotonic() - t0:.0f} s')
+        w.stop()
+        # An accessed region whose access count just changed has age 0,
+        # hence an idle time of 0: look at every snapshot of the phase.
+        t.ok(min(least) < 0, 'the least idle memory has been accessed '
+             '(negative idle time)', f'least idle times seen {least}, '
+             f'last percentiles {pcts}')
+
         ticks0 = cpu_ticks(pid) if pid else 0
-        quiet = bandwidth_over(WATCH_SECS)
+        quiet = bandwidth_over(QUIET_SECS)
         ticks = cpu_ticks(pid) - ticks0 if pid else 0
-        share = ticks / os.sysconf('SC_CLK_TCK') / WATCH_SECS
+        share = ticks / os.sysconf('SC_CLK_TCK') / QUIET_SECS
         pcts = percentiles()
         aggr = int(param('aggr_interval_us'))
         t.diag(f'quiet: kdamond CPU {share * 100:.1f}% of one CPU, '
@@ -95,37 +123,9 @@ def main(t):
              'decrease', f'aggr {aggr}, percentiles {pcts}')
         t.ok(pid and share < 0.25, 'the kdamond takes little CPU on a quiet '
              'system', f'{share * 100:.1f}% of one CPU')
-
-        # The results change once per aggregation interval, which grew
-        # while the guest was quiet, and the tuning shortens it only every
-        # three of them: wait for the first results that saw the workload.
-        w = ds.Workload(256, 0, 256, 0)
-        t0 = time.monotonic()
-        limit = min(max(60, 4 * int(param('aggr_interval_us')) / 1e6), 600)
-        least = []
-
-        def busy_seen():
-            least.append(percentiles()[0])
-            return int(param('estimated_memory_bandwidth')) > 4 * quiet \
-                and least[-1] < 0
-
-        ds.wait_for(busy_seen, limit, 1)
-        busy = bandwidth_over(WATCH_SECS)
-        pcts = percentiles()
-        least.append(pcts[0])
-        t.diag(f'busy: bandwidth {busy / dm.MIB:.1f} MiB/s, idle ms at '
-               f'0/50/100%: {pcts[0]}/{pcts[50]}/{pcts[100]}, aggregation '
-               f'{param("aggr_interval_us")} us, first seen after '
-               f'{time.monotonic() - t0:.0f} s (limit {limit:.0f} s)')
-        t.ok(busy > 4 * quiet and busy > 0, 'the bandwidth estimate rises '
-             'with a workload that writes 256 MiB', f'quiet {quiet:.0f}, '
-             f'busy {busy:.0f} bytes/s')
-        # An accessed region whose access count just changed has age 0,
-        # hence an idle time of 0: look at every snapshot of the phase.
-        t.ok(min(least) < 0, 'the least idle memory has been accessed '
-             '(negative idle time)', f'least idle times seen {least}, '
-             f'last percentiles {pcts}')
-        w.stop()
+        t.ok(busy > 4 * quiet and busy > 0, 'the bandwidth estimate of the '
+             'workload that wrote 256 MiB is well above the quiet one',
+             f'busy {busy:.0f}, quiet {quiet:.0f} bytes/s')
     finally:
         ds.write(f'{PARAMS}/enabled', 'N')
     gone = ds.wait_for(lambda: not set(ds.kdamond_threads()) - before, 30)
