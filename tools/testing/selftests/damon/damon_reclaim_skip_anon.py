@@ -23,11 +23,15 @@ def main(t):
     if why:
         ds.skip_all(why)
     t.set_plan(3)
+    t0 = time.monotonic()
     b = dm.Buffers(BUF_MIB, BUF_MIB)
+    t.diag(f'workload populated in {time.monotonic() - t0:.1f}s')
     m.set(min_age=2000000, quota_ms=0, quota_sz=0, skip_anon='Y',
           **mods.WMARKS_OFF)
     anon0, shmem0 = dm.rss(b.pid, 'RssAnon'), dm.rss(b.pid, 'RssShmem')
+    t0 = time.monotonic()
     err = m.enable()
+    t.diag(f'enabled in {time.monotonic() - t0:.1f}s')
     t.ok(err == 0 and m.enabled(), 'enabled with skip_anon=Y',
          ds.errname(err))
 
