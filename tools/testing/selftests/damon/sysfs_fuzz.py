@@ -50,8 +50,8 @@ and the values read before and after, which is a reproduction.
 
 Options (and environment variables, which the options override):
   --seed N     (DAMON_FUZZ_SEED)     default: random
-  --ops N      (DAMON_FUZZ_OPS)      default: 8000
-  --secs S     (DAMON_FUZZ_SECS)     default: 90; 0 for no limit
+  --ops N      (DAMON_FUZZ_OPS)      default: 4000
+  --secs S     (DAMON_FUZZ_SECS)     default: 45; 0 for no limit
   --workers N  (DAMON_FUZZ_WORKERS)  default: 4
   --limit S    (DAMON_FUZZ_LIMIT)    stuck limit, default: 10
   --progress S (DAMON_FUZZ_PROGRESS) print the operation count every S
@@ -62,7 +62,7 @@ Options (and environment variables, which the options override):
 
 The kselftest run uses the defaults, so the time limit bounds it on slow
 (debug) kernels: at most --secs, plus 2 * limit + 10 s waiting for stuck
-workers, plus 3 * limit + 15 s for the teardown, 165 s in all, within the
+workers, plus 3 * limit + 15 s for the teardown, 120 s in all, within the
 timeout in "settings".  Workers stuck in the kernel are left behind.
 "make fuzz" runs 100,000 operations on the debug kernel.
 """
@@ -1057,9 +1057,9 @@ def parse_args():
     p.add_argument('--seed', type=int,
                    default=env_default('DAMON_FUZZ_SEED', None))
     p.add_argument('--ops', type=int,
-                   default=env_default('DAMON_FUZZ_OPS', 8000))
+                   default=env_default('DAMON_FUZZ_OPS', 4000))
     p.add_argument('--secs', type=float,
-                   default=env_default('DAMON_FUZZ_SECS', 90, float))
+                   default=env_default('DAMON_FUZZ_SECS', 45, float))
     p.add_argument('--workers', type=int,
                    default=env_default('DAMON_FUZZ_WORKERS', 4))
     p.add_argument('--limit', type=float,
