@@ -22,6 +22,8 @@
 #   BENCH_BUILD=0    use the kernels already built
 #   BENCH_MEM        VM memory (10G), BENCH_SECS (10), BENCH_WARMUP_SECS (3),
 #                    BENCH_BASE_SECS (2): see dev/bench/run
+#   BENCH_PERF=1     profile each kdamond with perf: runs/<kernel>/out/
+#                    r<repeat>/<scenario>/perf*.txt (disturbs the figures)
 . "$(dirname "$0")/../lib.sh"
 
 OUT=$BUILD/bench
@@ -147,7 +149,7 @@ for k in "${kernels[@]}"; do
 	     VM_TIMEOUT=${VM_TIMEOUT:-$timeout} KERNEL=${image[$k]} \
 	     "$TOP/dev/vm.sh" env BENCH_SECS="$secs" BENCH_WARMUP_SECS="$warm" \
 			BENCH_BASE_SECS="$base" BENCH_REPEATS="$repeats" \
-			BENCH_GOAL="$kgoal" \
+			BENCH_GOAL="$kgoal" BENCH_PERF="${BENCH_PERF:-0}" \
 			"$TOP/dev/bench/run" /mnt/share/out "${order[@]}"; then
 		msg "bench: the $k run failed; going on with the others"
 		failed=1
