@@ -365,6 +365,14 @@ class Cgroup:
             return 'the memory controller is not available (CONFIG_MEMCG=n?)'
         return None
 
+    @classmethod
+    def create_if_available(cls, name):
+        """The new cgroup @name, or None where memory cgroups are not
+        available.  For tests that keep their paddr schemes off the rest of
+        the guest where they can (see memcg_only()), and run without that
+        fence elsewhere."""
+        return None if cls.available() else cls(name).create()
+
     def create(self):
         sub = f'{self.root}/cgroup.subtree_control'
         if 'memory' not in ds.read(sub).split():
@@ -393,6 +401,12 @@ class Cgroup:
     def remove_all(cls):
         for cg in list(cls.created):
             cg.remove()
+
+
+def memcg_only(cg):
+    """The filters that keep a paddr scheme on the pages of @cg (a Cgroup),
+    rejecting all others; none when @cg is None."""
+    return [Filter('memcg', False, cg.memcg_path)] if cg else []
 
 
 def run(main, plan=None):

@@ -34,10 +34,9 @@ def scheme(matching, cg):
     # the workloads' cgroup: with anonymous pages excluded, the scheme
     # would otherwise page out the whole page cache, which the test's own
     # processes then read back in for minutes.
-    filters = [dm.Filter('memcg', False, cg.memcg_path)] if cg else []
     return dm.Scheme('pageout', sz=(4096, dm.ULONG_MAX), nr=(0, 0),
                      age=(30, dm.UINT_MAX),
-                     filters=filters + [dm.Filter('anon', matching)])
+                     filters=dm.memcg_only(cg) + [dm.Filter('anon', matching)])
 
 
 def main(t):
@@ -45,9 +44,7 @@ def main(t):
     if why:
         ds.skip_all(why)
     t.set_plan(6)
-    cg = None
-    if not dm.Cgroup.available():
-        cg = dm.Cgroup('damos_selftest_anon').create()
+    cg = dm.Cgroup.create_if_available('damos_selftest_anon')
     path = cg.path if cg else None
     ram = dm.system_ram()
     b1 = dm.Buffers(BUF_MIB, BUF_MIB, path)

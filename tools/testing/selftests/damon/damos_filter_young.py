@@ -33,9 +33,8 @@ WATCH = 4
 
 
 def scheme(cg, filters):
-    if cg:
-        filters = [dm.Filter('memcg', False, cg.memcg_path)] + filters
-    return dm.Scheme('pageout', sz=(4096, dm.ULONG_MAX), filters=filters)
+    return dm.Scheme('pageout', sz=(4096, dm.ULONG_MAX),
+                     filters=dm.memcg_only(cg) + filters)
 
 
 def hot_faults(t, w):
@@ -54,9 +53,7 @@ def main(t):
     t.set_plan(5)
     hot_pages = HOT_MIB * dm.MIB // dm.PAGE
     cold = (TOTAL_MIB - HOT_MIB) * dm.MIB
-    cg = None
-    if not dm.Cgroup.available():
-        cg = dm.Cgroup('damos_selftest_young').create()
+    cg = dm.Cgroup.create_if_available('damos_selftest_young')
     ram = dm.system_ram()
     w = ds.Workload(TOTAL_MIB, 24, HOT_MIB, 0, cgroup=cg.path if cg else None)
     rss0 = dm.rss(w.pid, 'RssAnon')
