@@ -3,11 +3,15 @@
 """Drive this kernel's DAMON through damo, the user-space tool, in the VM.
 
     compat.py --damo DIR --workload BIN --out DIR [--tests 'T ...']
+              [--no-damo-debugfs]
 
 Copies damo from DIR to /tmp/damo (damo's tests write into their own
 directory), adapts the copy's timing bounds to TCG (ADAPT below), sets up
 swap on zram, starts the hot/cold workload and runs every check in CHECKS,
-then damo's own test directories listed in --tests.  Each check prints
+then damo's own test directories listed in --tests.  Those run their
+rounds through the deprecated debugfs interface too whenever
+/sys/kernel/debug/damon exists; --no-damo-debugfs unmounts debugfs while
+they run, so that they test the sysfs interface only.  Each check prints
 "ok N name" or "not ok N name" with what failed: the damo command, its
 output, the sysfs write that failed and its errno, and which of damo's
 scheme values the kernel refuses on its own (a probe through sysfs).
@@ -17,6 +21,7 @@ check passed.
 """
 
 import argparse
+import contextlib
 import errno
 import math
 import os
@@ -34,6 +39,8 @@ sys.dont_write_bytecode = True
 ADMIN = '/sys/kernel/mm/damon/admin'
 KDAMONDS = ADMIN + '/kdamonds'
 TRACING = '/sys/kernel/tracing'
+DEBUGFS = '/sys/kernel/debug'
+DEBUGFS_DAMON = DEBUGFS + '/damon'
 DAMO_COPY = '/tmp/damo'
 MIB = 1 << 20
 
@@ -149,6 +156,7 @@ class Env:
         self.klog_seen = 0
         self.nr = 0
         self.nr_failed = 0
+        self.damo_debugfs = args.damo_debugfs
 
 
 ENV = None
@@ -967,6 +975,30 @@ def run_damo_test(name, bindir):
                    f'has no {module} (its test would only print SKIP)')
     stop_all()
     log(f'# before tests/{name}: {meminfo()}')
+    with debugfs_hidden(not ENV.damo_debugfs) as hidden:
+        note, skips = damo_test_script(name, bindir)
+    return (note + '; no debugfs round' if hidden else note), skips
+
+
+@contextlib.contextmanager
+def debugfs_hidden(hide):
+    """Unmount debugfs for the block when @hide and it is mounted (damo's
+    scripts add a debugfs round whenever /sys/kernel/debug/damon exists);
+    yield whether it did."""
+    if not hide or not os.path.isdir(DEBUGFS_DAMON):
+        yield False
+        return
+    subprocess.run(['umount', DEBUGFS], check=True)
+    log(f'# {DEBUGFS} unmounted: no debugfs round (--no-damo-debugfs)')
+    try:
+        yield True
+    finally:
+        subprocess.run(['mount', '-t', 'debugfs', 'debugfs', DEBUGFS],
+                       check=True)
+
+
+def damo_test_script(name, bindir):
+    """Run tests/@name/test.sh of damo's copy; return its PASS lines."""
     test = os.path.join(DAMO_COPY, 'tests', name, 'test.sh')
     env = dict(os.environ, PATH=bindir + ':' + os.environ['PATH'])
     t0 = time.time()
@@ -1108,6 +1140,9 @@ def main():
     ap.add_argument('--workload', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--tests', default='')
+    ap.add_argument('--no-damo-debugfs', dest='damo_debugfs',
+                    action='store_false',
+                    help="hide debugfs from damo's test directories")
     ap.add_argument('--checks', default='',
                     help='run only these checks (default: all)')
     args = ap.parse_args()
