@@ -68,11 +68,27 @@ if [ "${CHECK_BG_DEBUG:-1}" = 1 ]; then
 	msg "check: building the debug kernel in the background (log: $LOGS/kernel-debug-bg.log)"
 fi
 step selftests "$TOP/dev/selftests.sh"
+# The series check (a git am, a W=1 build of mm/damon/ and a checkpatch per
+# patch, then the whole kernel) only builds: it too runs in the background,
+# at the lowest priority, from here on, in the CPU time the guest leaves
+# during the damo and debug steps. Its tree, build directory and lock are
+# its own. The series step at the end waits for it and reports its result.
+series_rc=$LOGS/series-check-bg.rc
+rm -f "$series_rc"
+if [ "${CHECK_BG_SERIES:-1}" = 1 ]; then
+	timeout -k 30 "$(budget_left)" nice -n 19 bash -c \
+		'"$1" >"$2" 2>&1; echo $? >"$3"' - "$TOP/dev/series-check.sh" \
+		"$LOGS/series-check-bg.log" "$series_rc" &
+	series_pid=$!
+	trap 'kill $bg_pid $series_pid 2>/dev/null || true' EXIT
+	msg "check: checking the series in the background (log: $LOGS/series-check-bg.log)"
+fi
 # damo's debugfs rounds only in make compat: dbgfs.py covers that interface
 # on both kernels, and they would take about 4 minutes here.
 step compat env DAMO_DEBUGFS=0 "$TOP/dev/compat.sh"
 step kernel-debug bash -c 'while [ -n "$1" ] && kill -0 "$1" 2>/dev/null; do
-	sleep 2; done; exec env DEBUG=1 "$2"' - "$bg_pid" "$TOP/dev/kernel.sh"
+	sleep 2; done; exec env DEBUG=1 BUILD_LOCK="$3" "$2"' - "$bg_pid" \
+	"$TOP/dev/kernel.sh" "$BUILD/build-debug.lock"
 # The KUnit suites are built into the debug kernel: no UML build, and KASAN.
 step kunit env KUNIT_VM=1 "$TOP/dev/kunit.sh"
 # The debug kernel runs every kselftest but the slow ones that only measure
@@ -81,8 +97,17 @@ step kunit env KUNIT_VM=1 "$TOP/dev/kunit.sh"
 step selftests-debug env DEBUG=1 KSELFTEST_RUNNER=lean \
 	SELFTESTS_SKIP="$(sed -e 's/#.*//' "$TOP/dev/selftests-debug.skip" | xargs)" \
 	"$TOP/dev/selftests.sh"
-# Last, so that the cover letter's testing lines are this run's results.
-step series "$TOP/dev/series-check.sh"
+# Last: waits for the background check (or runs it here with
+# CHECK_BG_SERIES=0), then writes the series again, so that the cover
+# letter's testing lines are this run's results.
+if [ "${CHECK_BG_SERIES:-1}" = 1 ]; then
+	step series bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done
+		cat "$2"; "$4" >/dev/null || exit 1
+		exit "$(cat "$3" 2>/dev/null || echo 1)"' - "$series_pid" \
+		"$LOGS/series-check-bg.log" "$series_rc" "$TOP/dev/series.sh"
+else
+	step series "$TOP/dev/series-check.sh"
+fi
 
 passed=0 failed=0 skipped=0
 echo
