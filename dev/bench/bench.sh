@@ -14,7 +14,12 @@
 #   BENCH_KERNELS    ours|stock|both (both), or auto|tune: "auto" is our
 #                    kernel with the interval auto-tuning on (BENCH_GOAL,
 #                    default "400 3 5000 10000000", see dev/bench/run),
-#                    "tune" runs ours and auto and compares the two
+#                    "tune" runs ours and auto and compares the two;
+#                    "pareto" runs ours, stock, and stock again with
+#                    min_nr_regions raised to each of BENCH_STOCK_MIN
+#                    (default "50 200 500"; runs named stock-minN), for
+#                    the accuracy-against-CPU comparison and pareto.png.
+#                    A list of those names runs just them.
 #   BENCH_REPEATS    runs of each scenario per kernel (3; 1 with BENCH_QUICK=1)
 #   BENCH_SCENARIOS  scenario names from the lists below, or full
 #                    name:MiB:ops:max_nr_regions:workload-args specs
@@ -67,13 +72,17 @@ if [ "$quick" = 1 ]; then
 fi
 mem=${BENCH_MEM:-10G}
 case ${BENCH_KERNELS:-both} in
-ours) kernels=(ours) ;;
-stock) kernels=(stock) ;;
 both) kernels=(ours stock) ;;
-auto) kernels=(auto) ;;
 tune) kernels=(ours auto) ;;
-*) die "BENCH_KERNELS must be ours, stock, both, auto or tune" ;;
+pareto)
+	kernels=(ours stock)
+	for m in ${BENCH_STOCK_MIN:-50 200 500}; do kernels+=("stock-min$m"); done ;;
+*) read -r -a kernels <<< "$BENCH_KERNELS" ;;
 esac
+for k in "${kernels[@]}"; do
+	[[ "$k" =~ ^(ours|stock|auto|stock-min[1-9][0-9]*)$ ]] ||
+		die "BENCH_KERNELS: '$k' is none of both, tune, pareto, ours, stock, auto, stock-minN"
+done
 goal=${BENCH_GOAL:-400 3 5000 10000000}
 [[ "$repeats" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEATS must be a positive number"
 
@@ -115,6 +124,12 @@ declare -A image=([ours]=$BUILD/vm-bench/arch/x86/boot/bzImage
 		  [auto]=$BUILD/vm-bench/arch/x86/boot/bzImage
 		  [stock]=$BUILD/vm-stock/arch/x86/boot/bzImage)
 declare -A source=([ours]=ours [auto]=ours [stock]=stock)
+declare -A min_nr=()
+for k in "${kernels[@]}"; do
+	if [[ "$k" == stock-min* ]]; then
+		image[$k]=${image[stock]} source[$k]=stock min_nr[$k]=${k#stock-min}
+	fi
+done
 built=
 for k in "${kernels[@]}"; do
 	if [ "${BENCH_BUILD:-1}" = 1 ] && [[ " $built " != *" ${source[$k]} "* ]]; then
@@ -150,6 +165,7 @@ for k in "${kernels[@]}"; do
 	     "$TOP/dev/vm.sh" env BENCH_SECS="$secs" BENCH_WARMUP_SECS="$warm" \
 			BENCH_BASE_SECS="$base" BENCH_REPEATS="$repeats" \
 			BENCH_GOAL="$kgoal" BENCH_PERF="${BENCH_PERF:-0}" \
+			BENCH_MIN_NR="${min_nr[$k]:-10}" \
 			"$TOP/dev/bench/run" /mnt/share/out "${order[@]}"; then
 		msg "bench: the $k run failed; going on with the others"
 		failed=1
@@ -166,6 +182,7 @@ msg "bench: VM runs took $(( $(date +%s) - start ))s"
 
 python3 "$TOP/dev/bench/summarise.py" "$runs" "$OUT" || failed=1
 need_pkgs python3-matplotlib
-/usr/bin/python3 "$TOP/dev/bench/plot.py" "$OUT/runs.csv" "$OUT/bench.png" || failed=1
-msg "bench: table $OUT/table.txt, CSV $OUT/results.csv and runs.csv, plot $OUT/bench.png"
+/usr/bin/python3 "$TOP/dev/bench/plot.py" "$OUT/runs.csv" "$OUT/bench.png" \
+	"$OUT/pareto.png" || failed=1
+msg "bench: table $OUT/table.txt, CSV $OUT/results.csv and runs.csv, plots $OUT/bench.png and pareto.png"
 exit $failed

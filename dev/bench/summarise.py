@@ -7,12 +7,14 @@ Usage: summarise.py RUNSDIR BENCHDIR    (writes BENCHDIR/table.txt,
                                          history.csv)
        summarise.py --history BENCHDIR  (medians over history.csv)
 
-RUNSDIR holds one directory per kernel (ours, stock, and auto: ours with
-the interval auto-tuning on), each with dev/bench/run's output in
-out/r<repeat>/<scenario>/ and host.txt.  The table compares ours with
-stock, or, without stock, auto with ours.  Python 3
-standard library only.  Exits non-zero when something could not be
-measured.
+RUNSDIR holds one directory per kernel (ours, stock, auto: ours with the
+interval auto-tuning on, and stock-minN: stock with min_nr_regions N),
+each with dev/bench/run's output in out/r<repeat>/<scenario>/ and
+host.txt.  The table compares ours with stock, or, without stock, auto
+with ours; with stock-minN runs it adds, per scenario, the stock run whose
+CPU comes closest to ours without exceeding it (the CPU-matched stock) and
+its F1.  Python 3 standard library only.  Exits non-zero when something
+could not be measured.
 """
 import csv
 import os
@@ -24,6 +26,7 @@ TRACE_RE = re.compile(r'\s(\d+\.\d+): damon_aggregated: target_id=(\d+) '
                       r'nr_regions=(\d+) (\d+)-(\d+): (\d+) (\d+)')
 REP_RE = re.compile(r'^r(\d+)$')
 KERNELS = ('ours', 'stock', 'auto')
+STOCK_MIN_RE = re.compile(r'^stock-min(\d+)$')
 RECALL_DETECTED = 0.8
 
 # (key, label, format, better): better is 'hi', 'lo' or '' (no verdict).
@@ -345,15 +348,63 @@ def table(order, res, title, pair):
         out += flat
     v = verdicts(order, res) if pair == ('ours', 'stock') else []
     if v:
-        out += ['', 'issue 6 targets (F1 >= stock; hard: error <= stock/2; '
+        out += ['', 'targets (F1 >= stock; hard: error <= stock/2; '
                 'detection <= stock/2; CPU <= stock):']
         out += v
+    m = cpu_matched(order, res) if pair == ('ours', 'stock') else []
+    if m:
+        out += ['', 'CPU-matched stock: kdamond ms/s / F1 of ours and of '
+                'stock at each min_nr_regions; the stock point with the '
+                'most CPU not above ours:']
+        out += m
     return '\n'.join(out)
+
+
+def kernels_in(runsdir):
+    """The kernel directories of @runsdir: KERNELS, then stock-minN by N."""
+    found = os.listdir(runsdir) if os.path.isdir(runsdir) else []
+    more = sorted((k for k in found if STOCK_MIN_RE.match(k)),
+                  key=lambda k: int(STOCK_MIN_RE.match(k).group(1)))
+    return list(KERNELS) + more
+
+
+def stock_curve(res_name):
+    """[(min_nr_regions, figures)] of the stock runs of one scenario."""
+    curve = []
+    for k, figs in res_name.items():
+        m = STOCK_MIN_RE.match(k)
+        if k == 'stock' or m:
+            curve.append((int(m.group(1)) if m else 10, figs))
+    return sorted(curve, key=lambda c: c[0])
+
+
+def cpu_matched(order, res):
+    """Per scenario: ours, each stock point, and the CPU-matched stock."""
+    lines = []
+    for name in order:
+        o = res[name].get('ours')
+        curve = [(m, f) for m, f in stock_curve(res[name])
+                 if f['kdamond_ms_per_s'] and f['f1']]
+        if not o or not o['kdamond_ms_per_s'] or not o['f1'] or len(curve) < 2:
+            continue
+        cpu = o['kdamond_ms_per_s'][0]
+        points = '  '.join(f'{m}: {f["kdamond_ms_per_s"][0]:.1f}/'
+                           f'{f["f1"][0]:.3f}' for m, f in curve)
+        under = [(m, f) for m, f in curve if f['kdamond_ms_per_s'][0] <= cpu]
+        if under:
+            m, f = max(under, key=lambda c: c[1]['kdamond_ms_per_s'][0])
+            verdict = (f'matched min {m}: F1 {f["f1"][0]:.3f} against ours '
+                       f'{o["f1"][0]:.3f}')
+        else:
+            verdict = 'every stock point costs more CPU than ours'
+        lines.append(f'  {name:<16} ours {cpu:.1f}/{o["f1"][0]:.3f}; '
+                     f'stock by min_nr_regions {points}; {verdict}')
+    return lines
 
 
 def load_runs(runsdir):
     rows, failed = [], []
-    for kernel in KERNELS:
+    for kernel in kernels_in(runsdir):
         kdir = os.path.join(runsdir, kernel)
         if not os.path.isdir(kdir):
             continue
