@@ -632,6 +632,27 @@ static void damon_va_walk_region(struct damon_va_walk *w,
 	damon_va_walk_range(w, start, end);
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * Clear (@mkold) or check the sampled page of @r and its window in @mm, as
+ * a pass over the regions of a target does; return whether the sampled
+ * page was found accessed.
+ */
+VISIBLE_IF_KUNIT bool damon_va_walk_one(struct mm_struct *mm,
+					struct damon_region *r,
+					const struct damon_attrs *attrs,
+					bool mkold)
+{
+	struct damon_va_walk w = { .mm = mm, .mkold = mkold };
+
+	mmap_read_lock(mm);
+	damon_va_walk_region(&w, r, attrs);
+	mmap_read_unlock(mm);
+	return w.young;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_va_walk_one);
+#endif
+
 static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 {
 	struct damon_va_walk w = { .mkold = true };

@@ -23,6 +23,8 @@ int damon_va_evenly_split_region(struct damon_target *t,
 int damon_va_split_regions(struct damon_target *t, unsigned long sz_piece);
 void damon_va_window(const struct damon_region *r, unsigned long addr,
 		     unsigned long *start, unsigned long *end);
+bool damon_va_walk_one(struct mm_struct *mm, struct damon_region *r,
+		       const struct damon_attrs *attrs, bool mkold);
 
 #endif /* IS_ENABLED(CONFIG_KUNIT) */
 

@@ -13,6 +13,8 @@
 #include <linux/damon.h>
 #include <linux/maple_tree.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/uaccess.h>
 
 #include "../vaddr.h"
 #include "../ops-internal.h"
@@ -553,6 +555,56 @@ static void damon_va_test_window(struct kunit *test)
 	damon_va_test_expect_window(test, &r, 102, 100, 120);
 }
 
+/*
+ * A window that crosses the end of a page table: check finds the accessed
+ * pages on both sides of the boundary, and prepare clears them on both
+ * sides.  The sampled page, away from the window, is walked on its own.
+ */
+static void damon_va_test_window_across_tables(struct kunit *test)
+{
+	struct damon_attrs attrs = {
+		.sample_interval = 5000,
+		.aggr_interval = 100000,
+	};
+	struct damon_region r = { .hot_edges = DAMON_HOT_START };
+	unsigned long map, b, addr;
+
+	map = kunit_vm_mmap(test, NULL, 0, 3 * PMD_SIZE,
+			    PROT_READ | PROT_WRITE,
+			    MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (!map || IS_ERR_VALUE(map))
+		kunit_skip(test, "cannot map user memory");
+	/*
+	 * Keep [b - PMD_SIZE / 2, b + PMD_SIZE / 2) around a page table
+	 * boundary b: no huge page fits in what is left.
+	 */
+	b = ALIGN(map + PMD_SIZE / 2, PMD_SIZE);
+	vm_munmap(map, b - PMD_SIZE / 2 - map);
+	vm_munmap(b + PMD_SIZE / 2, map + 3 * PMD_SIZE - b - PMD_SIZE / 2);
+	r.ar.start = b - PMD_SIZE / 2;
+	r.ar.end = b + PMD_SIZE / 2;
+
+	/* Accessed: 32 pages on each side of b, and the sampled page. */
+	for (addr = b - P(32); addr < b + P(32); addr += PAGE_SIZE)
+		KUNIT_ASSERT_EQ(test, put_user(1, (char __user *)addr), 0);
+	r.sampling_addr = b + P(128);
+	KUNIT_ASSERT_EQ(test, put_user(1, (char __user *)r.sampling_addr), 0);
+
+	/* Found accessed from the start up to b - 32 pages: crawl on. */
+	r.seen.start = r.ar.start;
+	r.seen.end = b - P(32);
+	KUNIT_EXPECT_TRUE(test, damon_va_walk_one(current->mm, &r, &attrs,
+						  false));
+	KUNIT_EXPECT_EQ(test, r.seen.end, b + P(32));
+
+	/* The same window and sample again, cleared, then checked. */
+	r.seen.end = b - P(32);
+	damon_va_walk_one(current->mm, &r, &attrs, true);
+	KUNIT_EXPECT_FALSE(test, damon_va_walk_one(current->mm, &r, &attrs,
+						   false));
+	KUNIT_EXPECT_EQ(test, r.seen.end, b - P(32));
+}
+
 static struct kunit_case damon_va_test_cases[] = {
 	KUNIT_CASE(damon_va_test_three_regions),
 	KUNIT_CASE(damon_va_test_three_regions_unsorted),
@@ -572,6 +624,7 @@ static struct kunit_case damon_va_test_cases[] = {
 	KUNIT_CASE(damon_va_test_init_keeps_user_regions),
 	KUNIT_CASE(damon_va_test_update_after_munmap),
 	KUNIT_CASE(damon_va_test_window),
+	KUNIT_CASE(damon_va_test_window_across_tables),
 	{}
 };
 
