@@ -590,11 +590,44 @@ VISIBLE_IF_KUNIT void damon_va_window(const struct damon_region *r,
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_va_window);
 
+/*
+ * Walk [@start, @end), which one page middle directory entry covers, from
+ * the page global directory down, without the generic walker: a sample and
+ * its window cover at most a few entries of one page table, and the
+ * walker's set-up costs more than the walk.  Entries that are missing or
+ * change meanwhile miss this sample.
+ */
+static void damon_va_walk_pmd(struct damon_va_walk *w,
+			      struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end)
+{
+	struct mm_walk walk = {
+		.ops = &damon_va_check_ops,
+		.mm = w->mm,
+		.vma = vma,
+		.private = w,
+	};
+	pgd_t *pgd = pgd_offset(w->mm, start);
+	p4d_t *p4d;
+	pud_t *pud;
+
+	if (pgd_none_or_clear_bad(pgd))
+		return;
+	p4d = p4d_offset(pgd, start);
+	if (p4d_none_or_clear_bad(p4d))
+		return;
+	pud = pud_offset(p4d, start);
+	if (pud_none(*pud) || pud_leaf(*pud) || pud_bad(*pud))
+		return;
+	damon_va_check_pmd(pmd_offset(pud, start), start, end, &walk);
+}
+
 /* Walk the mapped part of [@start, @end), in one VMA. */
 static void damon_va_walk_range(struct damon_va_walk *w, unsigned long start,
 				unsigned long end)
 {
 	struct vm_area_struct *vma = w->vma;
+	unsigned long next;
 
 	if (!vma || start < vma->vm_start || start >= vma->vm_end)
 		vma = find_vma(w->mm, start);
@@ -602,8 +635,16 @@ static void damon_va_walk_range(struct damon_va_walk *w, unsigned long start,
 	/* walk_page_range() would skip VM_PFNMAP too. */
 	if (!vma || vma->vm_start >= end || (vma->vm_flags & VM_PFNMAP))
 		return;
-	walk_page_range_vma(vma, max(start, vma->vm_start),
-			    min(end, vma->vm_end), &damon_va_check_ops, w);
+	start = max(start, vma->vm_start);
+	end = min(end, vma->vm_end);
+	if (is_vm_hugetlb_page(vma)) {
+		walk_page_range_vma(vma, start, end, &damon_va_check_ops, w);
+		return;
+	}
+	for (; start < end; start = next) {
+		next = pmd_addr_end(start, end);
+		damon_va_walk_pmd(w, vma, start, next);
+	}
 }
 
 /*
