@@ -593,7 +593,7 @@ EXPORT_SYMBOL_IF_KUNIT(damon_va_window);
 /*
  * Walk [@start, @end), which one page middle directory entry covers, from
  * the page global directory down, without the generic walker: a sample and
- * its window cover at most a few entries of one page table, and the
+ * its window cover at most 64 entries of one or two page tables, and the
  * walker's set-up costs more than the walk.  Entries that are missing or
  * change meanwhile miss this sample.
  */
