@@ -22,6 +22,9 @@ COMPAT_CHECKS=${COMPAT_CHECKS-}
 # (make check: dbgfs.py tests that interface on both kernels, and the
 # rounds take about 4 minutes under TCG).
 DAMO_DEBUGFS=${DAMO_DEBUGFS:-1}
+# damo's tests/start_stop runs each of four "damo report" commands 10 times
+# in a row; DAMO_REPEATS=N runs them N times (make check: 3).
+DAMO_REPEATS=${DAMO_REPEATS:-10}
 
 summary=$LOGS/compat.summary
 echo "0 0 0" > "$summary"
@@ -54,12 +57,13 @@ export VM_TIMEOUT=${VM_TIMEOUT:-2400}
 # sleep for a while: allow more silence than the default.
 export VM_SILENCE=${VM_SILENCE:-600}
 export VM_SHARE=$share VM_LOG=$LOGS/compat.vm.log
-msg "damo $damo against the VM kernel (tests: $DAMO_TESTS; debugfs rounds: $([ "$DAMO_DEBUGFS" = 1 ] && echo yes || echo no); VM timeout ${VM_TIMEOUT}s)"
+msg "damo $damo against the VM kernel (tests: $DAMO_TESTS; debugfs rounds: $([ "$DAMO_DEBUGFS" = 1 ] && echo yes || echo no); start_stop loops: $DAMO_REPEATS; VM timeout ${VM_TIMEOUT}s)"
 t0=$(date +%s)
 set +e
 "$TOP/dev/vm.sh" python3 "$TOP/dev/compat/compat.py" --damo "$damo" \
 	--workload /mnt/share/hotcold --out /mnt/share --tests "$DAMO_TESTS" \
-	--checks "$COMPAT_CHECKS" $([ "$DAMO_DEBUGFS" = 1 ] || echo --no-damo-debugfs)
+	--checks "$COMPAT_CHECKS" --damo-repeats "$DAMO_REPEATS" \
+	$([ "$DAMO_DEBUGFS" = 1 ] || echo --no-damo-debugfs)
 rc=$?
 set -e
 secs=$(( $(date +%s) - t0 ))

@@ -3,7 +3,7 @@
 """Drive this kernel's DAMON through damo, the user-space tool, in the VM.
 
     compat.py --damo DIR --workload BIN --out DIR [--tests 'T ...']
-              [--no-damo-debugfs]
+              [--no-damo-debugfs] [--damo-repeats N]
 
 Copies damo from DIR to /tmp/damo (damo's tests write into their own
 directory), adapts the copy's timing bounds to TCG (ADAPT below), sets up
@@ -11,7 +11,9 @@ swap on zram, starts the hot/cold workload and runs every check in CHECKS,
 then damo's own test directories listed in --tests.  Those run their
 rounds through the deprecated debugfs interface too whenever
 /sys/kernel/debug/damon exists; --no-damo-debugfs unmounts debugfs while
-they run, so that they test the sysfs interface only.  Each check prints
+they run, so that they test the sysfs interface only.  --damo-repeats
+runs each of tests/start_stop's four loops of one damo report command N
+times instead of 10.  Each check prints
 "ok N name" or "not ok N name" with what failed: the damo command, its
 output, the sysfs write that failed and its errno, and which of damo's
 scheme values the kernel refuses on its own (a probe through sysfs).
@@ -157,6 +159,7 @@ class Env:
         self.nr = 0
         self.nr_failed = 0
         self.damo_debugfs = args.damo_debugfs
+        self.damo_repeats = args.damo_repeats
 
 
 ENV = None
@@ -977,7 +980,11 @@ def run_damo_test(name, bindir):
     log(f'# before tests/{name}: {meminfo()}')
     with debugfs_hidden(not ENV.damo_debugfs) as hidden:
         note, skips = damo_test_script(name, bindir)
-    return (note + '; no debugfs round' if hidden else note), skips
+    if hidden:
+        note += '; no debugfs round'
+    if name == 'start_stop' and ENV.damo_repeats != 10:
+        note += f'; report loops run {ENV.damo_repeats} times, not 10'
+    return note, skips
 
 
 @contextlib.contextmanager
@@ -1078,8 +1085,17 @@ def run_check(name, fn, *args):
     return ok
 
 
-def adapt_damo(src):
-    """Copy damo to DAMO_COPY, make it runnable and apply ADAPT."""
+def start_stop_repeats(n):
+    """The ADAPT entry that runs tests/start_stop's loops @n times."""
+    return ('tests/start_stop/test.sh', 'for i in {1..10}',
+            f'for i in {{1..{n}}}', 4,
+            f'--damo-repeats {n}: each loop runs one "damo report" command, '
+            f'which takes 4-18 s of Python on TCG')
+
+
+def adapt_damo(src, repeats=10):
+    """Copy damo to DAMO_COPY, make it runnable and apply ADAPT, and
+    start_stop_repeats(@repeats) when @repeats is not damo's 10."""
     shutil.rmtree(DAMO_COPY, ignore_errors=True)
     shutil.copytree(src, DAMO_COPY, symlinks=True)
     for root, dirs, files in os.walk(DAMO_COPY):
@@ -1091,7 +1107,8 @@ def adapt_damo(src):
     os.remove(entry)
     os.symlink('src/damo.py', entry)
     os.chmod(os.path.join(DAMO_COPY, 'src/damo.py'), 0o755)
-    for rel, old, new, count, why in ADAPT:
+    edits = ADAPT + ([start_stop_repeats(repeats)] if repeats != 10 else [])
+    for rel, old, new, count, why in edits:
         path = os.path.join(DAMO_COPY, rel)
         with open(path, encoding='utf-8') as f:
             text = f.read()
@@ -1143,6 +1160,8 @@ def main():
     ap.add_argument('--no-damo-debugfs', dest='damo_debugfs',
                     action='store_false',
                     help="hide debugfs from damo's test directories")
+    ap.add_argument('--damo-repeats', type=int, default=10,
+                    help="times each of tests/start_stop's loops runs")
     ap.add_argument('--checks', default='',
                     help='run only these checks (default: all)')
     args = ap.parse_args()
@@ -1160,7 +1179,9 @@ def main():
     os.environ['PATH'] = bindir + ':' + os.environ['PATH']
 
     try:
-        adapt_damo(args.damo)
+        if args.damo_repeats < 1:
+            raise Fail('--damo-repeats must be 1 or more')
+        adapt_damo(args.damo, args.damo_repeats)
     except (Fail, OSError) as e:
         report('setup', False, f'copying damo from {args.damo}: {e}')
         return 1
