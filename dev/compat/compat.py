@@ -982,8 +982,9 @@ def run_damo_test(name, bindir):
         note, skips = damo_test_script(name, bindir)
     if hidden:
         note += '; no debugfs round'
-    if name == 'start_stop' and ENV.damo_repeats != 10:
-        note += f'; report loops run {ENV.damo_repeats} times, not 10'
+    if name == 'start_stop' and ENV.damo_repeats != DAMO_REPEATS:
+        note += (f'; report loops run {ENV.damo_repeats} times, '
+                 f'not {DAMO_REPEATS}')
     return note, skips
 
 
@@ -1085,17 +1086,21 @@ def run_check(name, fn, *args):
     return ok
 
 
+# How many times damo's tests/start_stop runs each of its report loops.
+DAMO_REPEATS = 10
+
+
 def start_stop_repeats(n):
     """The ADAPT entry that runs tests/start_stop's loops @n times."""
-    return ('tests/start_stop/test.sh', 'for i in {1..10}',
+    return ('tests/start_stop/test.sh', f'for i in {{1..{DAMO_REPEATS}}}',
             f'for i in {{1..{n}}}', 4,
             f'--damo-repeats {n}: each loop runs one "damo report" command, '
             f'which takes 4-18 s of Python on TCG')
 
 
-def adapt_damo(src, repeats=10):
+def adapt_damo(src, repeats=DAMO_REPEATS):
     """Copy damo to DAMO_COPY, make it runnable and apply ADAPT, and
-    start_stop_repeats(@repeats) when @repeats is not damo's 10."""
+    start_stop_repeats(@repeats) when @repeats is not damo's own."""
     shutil.rmtree(DAMO_COPY, ignore_errors=True)
     shutil.copytree(src, DAMO_COPY, symlinks=True)
     for root, dirs, files in os.walk(DAMO_COPY):
@@ -1107,7 +1112,8 @@ def adapt_damo(src, repeats=10):
     os.remove(entry)
     os.symlink('src/damo.py', entry)
     os.chmod(os.path.join(DAMO_COPY, 'src/damo.py'), 0o755)
-    edits = ADAPT + ([start_stop_repeats(repeats)] if repeats != 10 else [])
+    edits = ADAPT + ([start_stop_repeats(repeats)]
+                     if repeats != DAMO_REPEATS else [])
     for rel, old, new, count, why in edits:
         path = os.path.join(DAMO_COPY, rel)
         with open(path, encoding='utf-8') as f:
@@ -1160,7 +1166,7 @@ def main():
     ap.add_argument('--no-damo-debugfs', dest='damo_debugfs',
                     action='store_false',
                     help="hide debugfs from damo's test directories")
-    ap.add_argument('--damo-repeats', type=int, default=10,
+    ap.add_argument('--damo-repeats', type=int, default=DAMO_REPEATS,
                     help="times each of tests/start_stop's loops runs")
     ap.add_argument('--checks', default='',
                     help='run only these checks (default: all)')
